@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AreasConfig(AppConfig):
+    name = "gongzhi.areas"
+    label = "areas"
+    verbose_name = _("行政区划")
+
+    def ready(self) -> None:
+        from gongzhi.areas import importers  # noqa: F401  (registers the importer)

@@ -1,0 +1,154 @@
+"""Append-only, hash-chained audit events (MLPS 2.0 level 3: audit records protected from change).
+
+`record()` writes an unsealed event in the caller's transaction; after commit,
+`seal_pending()` gives unsealed events a sequence number and chains their hashes
+in one short transaction. Writers never wait on the chain; sealing is ordered and
+serialised by a lock (an advisory lock on PostgreSQL, the write lock on SQLite).
+`verify()` recomputes the chain and reports the first broken link.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from gongzhi.core.models import AuditEvent
+
+GENESIS = "0" * 64
+_SEAL_LOCK_KEY = 0x67_6F_6E_67  # "gong": advisory-lock key for the sealer
+
+current_ip: contextvars.ContextVar[str] = contextvars.ContextVar("gongzhi_client_ip", default="")
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    result: str = AuditEvent.Result.SUCCESS,
+    before: Any = None,
+    after: Any = None,
+    client_ip: str | None = None,
+) -> AuditEvent:
+    """Write one audit event in the current transaction; it is sealed after commit."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = ""
+    if user is not None:
+        label = user.get_username()
+    elif isinstance(actor, str):
+        label = actor
+    event = AuditEvent.objects.create(
+        at=timezone.now(),
+        actor=user,
+        actor_label=label[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or "")[:64],
+        result=result,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        client_ip=(client_ip if client_ip is not None else current_ip.get())[:45],
+    )
+    transaction.on_commit(seal_pending)
+    return event
+
+
+def _digest(event: AuditEvent, prev_hash: str) -> str:
+    body = {
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "result": event.result,
+        "before": event.before,
+        "after": event.after,
+        "client_ip": event.client_ip,
+        "prev": prev_hash,
+    }
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def seal_pending(batch: int = 5000) -> int:
+    """Chain every unsealed event, oldest id first. Returns how many were sealed."""
+    sealed = 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
+        last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").first()
+        seq: int = (last.seq or 0) if last else 0
+        prev = last.hash if last else GENESIS
+        while True:
+            pending = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
+            if not pending:
+                break
+            for event in pending:
+                seq += 1
+                event.seq = seq
+                event.prev_hash = prev
+                event.hash = _digest(event, prev)
+                prev = event.hash
+            AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"])
+            sealed += len(pending)
+    return sealed
+
+
+@dataclass
+class VerifyReport:
+    checked: int
+    pending: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+def verify() -> VerifyReport:
+    """Recompute the chain; report the first broken link (changed, removed or reordered)."""
+    prev = GENESIS
+    expected = 1
+    checked = 0
+    for event in (
+        AuditEvent.objects.filter(seq__isnull=False).order_by("seq").iterator(chunk_size=2000)
+    ):
+        if event.seq != expected:
+            return VerifyReport(checked, _pending(), expected, f"event #{expected} is missing")
+        if event.prev_hash != prev:
+            return VerifyReport(
+                checked, _pending(), event.seq, "link to the previous event does not match"
+            )
+        if _digest(event, prev) != event.hash:
+            return VerifyReport(checked, _pending(), event.seq, "content does not match its hash")
+        prev = event.hash
+        expected += 1
+        checked += 1
+    return VerifyReport(checked, _pending())
+
+
+def _pending() -> int:
+    return AuditEvent.objects.filter(seq__isnull=True).count()

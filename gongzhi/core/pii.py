@@ -1,0 +1,142 @@
+"""Personal information (PIPL; DESIGN.md § Personal information).
+
+ID and phone numbers are encrypted at rest with AES-GCM, looked up through a keyed
+hash (blind index), masked on the server, and revealed only to roles allowed to,
+with an audit event for each reveal.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+from functools import lru_cache
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+_PREFIX = "v1:"
+
+
+@lru_cache(maxsize=4)
+def _keys(master: bytes) -> tuple[AESGCM, bytes]:
+    def derive(info: bytes) -> bytes:
+        return HKDF(algorithm=SHA256(), length=32, salt=None, info=info).derive(master)
+
+    return AESGCM(derive(b"gongzhi field encryption")), derive(b"gongzhi blind index")
+
+
+def encrypt(plain: str) -> str:
+    aead, _ = _keys(settings.FIELD_KEY)
+    nonce = os.urandom(12)
+    return _PREFIX + base64.b64encode(nonce + aead.encrypt(nonce, plain.encode(), None)).decode()
+
+
+def decrypt(token: str) -> str:
+    if not token.startswith(_PREFIX):
+        raise ValueError("not an encrypted field value")
+    aead, _ = _keys(settings.FIELD_KEY)
+    raw = base64.b64decode(token[len(_PREFIX) :])
+    return aead.decrypt(raw[:12], raw[12:], None).decode()
+
+
+def normalise_id_number(value: str) -> str:
+    return re.sub(r"\s", "", value or "").upper()
+
+
+def normalise_phone(value: str) -> str:
+    digits = re.sub(r"[\s\-]", "", value or "")
+    return digits[3:] if digits.startswith("+86") else digits
+
+
+def blind_index(value: str, *, kind: str) -> str:
+    """Keyed hash for equality look-ups and uniqueness without storing the number in clear."""
+    _, key = _keys(settings.FIELD_KEY)
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def mask_id_number(value: str | None) -> str:
+    """430405********1234: keeps the division code and the last four characters."""
+    if not value:
+        return ""
+    if len(value) <= 10:
+        return value[:2] + "*" * max(len(value) - 4, 0) + value[-2:]
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """138****5678."""
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def mask(value: str | None, kind: str) -> str:
+    return MASKERS[kind](value)
+
+
+class EncryptedCharField(models.TextField):
+    """Stores AES-GCM ciphertext; Python code sees the clear value.
+
+    `pii_kind` ("id_number" or "phone") chooses the mask and normaliser. Pair it with a
+    `<name>_bidx` CharField filled through `blind_index` for look-ups.
+    """
+
+    def __init__(self, *args: Any, pii_kind: str = "id_number", **kwargs: Any) -> None:
+        self.pii_kind = pii_kind
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["pii_kind"] = self.pii_kind
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str:
+        if not value:
+            return ""
+        return decrypt(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if not value:
+            return ""
+        if isinstance(value, str) and value.startswith(_PREFIX):
+            return value
+        return encrypt(str(value))
+
+
+def bidx_for(value: str, kind: str) -> str:
+    norm = normalise_id_number(value) if kind == "id_number" else normalise_phone(value)
+    return blind_index(norm, kind=kind) if norm else ""
+
+
+def reveal(*, actor: Any, obj: models.Model, field: str) -> str:
+    """The clear value of one personal field, for a role allowed to see it; audited either way."""
+    from gongzhi.core import audit
+
+    allowed = getattr(actor, "is_authenticated", False) and actor.has_perm("core.reveal_pii", obj)
+    audit.record(
+        actor=actor,
+        action="pii.reveal",
+        obj=obj,
+        result="success" if allowed else "denied",
+        after={"field": field},
+    )
+    if not allowed:
+        raise PermissionDenied(_("无权查看完整的个人信息"))
+    return getattr(obj, field) or ""
