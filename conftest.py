@@ -15,6 +15,18 @@ def pytest_configure(config: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _real_divisions(request: Any) -> None:
+    """Transactional tests flush the data migration's units: put the real ones back."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        from gongzhi.areas.divisions import ensure_divisions
+        from gongzhi.areas.models import Area
+
+        ensure_divisions(Area)
+
+
 DISTRICT_A = "430405000000"  # 珠晖区
 DISTRICT_B = "430406000000"  # 雁峰区
 PASSWORD = "Test@Pass2026"
@@ -99,3 +111,77 @@ def client_of(client: Any) -> Any:
         return c
 
     return login
+
+
+# --- browser tests: Playwright driving Debian's chromium -------------------------------------
+
+import os  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Playwright's sync API keeps an event loop on the test thread; the ORM calls made by the
+# test itself are still synchronous, so Django's async-safety guard is relaxed for tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ARTIFACTS = Path(__file__).resolve().parent / "var" / "test-artifacts"
+CHROMIUM = os.environ.get("GONGZHI_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    """A desktop-sized page on the live server; `page.base` is the server URL."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base = live_server.url
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any) -> Any:
+    """A phone-sized page (375 x 812, touch) on the live server."""
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, base_url=live_server.url
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.base = live_server.url
+    yield pg
+    context.close()
+
+
+def browser_login(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login page."""
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot as a test artefact under var/test-artifacts/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page: Any) -> list[Any]:
+    """WCAG 2.1 AA violations on the current page (axe-core via axe-playwright-python)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    return [v for v in result.response["violations"]]

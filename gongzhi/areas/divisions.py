@@ -26,3 +26,19 @@ ZONES = [
     ("430472000000", "湖南衡阳高新技术产业园区", "zone"),
     ("430473000000", "湖南衡阳松木经济开发区", "zone"),
 ]
+
+PREFIX = {"province": 2, "city": 4, "county": 6, "zone": 6}
+
+
+def ensure_divisions(Area) -> None:  # type: ignore[no-untyped-def]
+    """Create the real units if missing; `Area` may be the historical model of a migration."""
+    province, _ = Area.objects.get_or_create(
+        code=PROVINCE[0], defaults={"name": PROVINCE[1], "kind": PROVINCE[2], "prefix": "43"}
+    )
+    city, _ = Area.objects.get_or_create(
+        code=CITY[0], defaults={"name": CITY[1], "kind": CITY[2], "parent": province, "prefix": "4304"}
+    )
+    for code, name, kind in COUNTY_UNITS + ZONES:
+        Area.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "parent": city, "prefix": code[: PREFIX[kind]]}
+        )
