@@ -22,7 +22,7 @@ system-deps:
 	fi
 
 messages: install
-	cd gongzhi && ../$(BIN)/django-admin compilemessages --ignore '.venv' >/dev/null
+	cd gongzhi && DJANGO_SETTINGS_MODULE=gongzhi.settings ../$(BIN)/django-admin compilemessages >/dev/null
 
 run: install messages
 	$(BIN)/gongzhi demo
