@@ -26,7 +26,7 @@ from gongzhi.core.pii import mask
 
 @dataclass(frozen=True)
 class ExportColumn:
-    header: str
+    header: Any  # a lazy translation is fine: resolved per export in the user's language
     get: Callable[[Any], Any]
     pii: str | None = None
 
