@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 
 from gongzhi.areas.models import Area
 from gongzhi.core.pii import mask
@@ -284,7 +285,7 @@ def create_org(request: HttpRequest, payload: OrgIn) -> Any:
         credit_code=data.pop("credit_code"),
         **data,
     )
-    return 201, OrgOut.of(org)
+    return Status(201, OrgOut.of(org))
 
 
 @router.get("/as-of", response=FiguresOut, summary="Registry figures as of a date")
@@ -316,7 +317,7 @@ def list_changes(request: HttpRequest, ref: str) -> Any:
 @router.post("/{ref}/changes", response={201: ChangeOut}, summary="变更登记")
 def change_org(request: HttpRequest, ref: str, payload: ChangeIn) -> Any:
     change = services.org_change(actor=request.user, org=_org(request, ref), **payload.dict())
-    return 201, change
+    return Status(201, change)
 
 
 @router.post("/{ref}/deregister", response=OrgOut, summary="注销 / 撤销")
@@ -335,7 +336,7 @@ def list_reports(request: HttpRequest, ref: str) -> Any:
 @router.post("/{ref}/annual-reports", response={201: ReportOut}, summary="File an annual report")
 def file_report(request: HttpRequest, ref: str, payload: ReportIn) -> Any:
     report = services.report_file(actor=request.user, org=_org(request, ref), **payload.dict())
-    return 201, ReportOut.of(report)
+    return Status(201, ReportOut.of(report))
 
 
 @router.get("/{ref}/evaluations", response=list[EvaluationOut])
@@ -348,7 +349,7 @@ def record_evaluation(request: HttpRequest, ref: str, payload: EvaluationIn) -> 
     evaluation: Evaluation = services.evaluation_record(
         actor=request.user, org=_org(request, ref), **payload.dict()
     )
-    return 201, evaluation
+    return Status(201, evaluation)
 
 
 @router.get("/{ref}/listings", response=list[ListingOut])
@@ -361,7 +362,7 @@ def add_listing(request: HttpRequest, ref: str, payload: ListingIn) -> Any:
     entry: CreditListing = services.listing_add(
         actor=request.user, org=_org(request, ref), **payload.dict()
     )
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.post("/{ref}/listings/{listing_id}/remove", response=ListingOut, summary="Delist")

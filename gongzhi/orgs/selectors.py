@@ -128,7 +128,7 @@ def search(qs: QuerySet[SocialOrg], q: str) -> QuerySet[SocialOrg]:
         return qs
     cond = Q(name_simplified__icontains=simplified) | Q(name__icontains=q.strip())
     if ascii_key:
-        cond |= Q(name_pinyin__contains=ascii_key) | Q(name_initials__startswith=ascii_key)
+        cond |= Q(name_pinyin__contains=ascii_key) | Q(name_initials__contains=ascii_key)
         cond |= Q(credit_code__startswith=q.strip().upper())
     return qs.filter(cond)
 
