@@ -5,12 +5,14 @@ acting `user` (keyword-only) and returns only what that user may see.
 
 Registry list and records
     org_list(*, user, q="", district="", kind="", status="", grade="", listing="",
-             has_party_org=None, build="", sort="name", today=None) -> QuerySet[SocialOrg]
+             has_party_org=None, build="", sort="name", today=None, annotate=True)
+             -> QuerySet[SocialOrg]
         annotated with `current_grade` (int|None), `listed` ("serious"|"anomaly"|None),
         `has_party_org` (bool|None, latest annual report) and `builds` flags
         (`has_union`, `has_youth_league`, `has_women_federation`).
         `q` matches the name in Simplified or Traditional characters, its pinyin, its
-        initials, or the start of the credit code.
+        initials, or the start of the credit code. `annotate=False` filters on the derived
+        columns without selecting them; `annotate_rows(page_rows)` then adds them.
     org_get(*, user, pk=None, credit_code=None) -> SocialOrg          (404 out of scope)
     report_list(*, user, org=None, year=None) -> QuerySet[AnnualReport]
     evaluation_list(*, user, org=None) -> QuerySet[Evaluation]
@@ -92,8 +94,8 @@ def _latest_report(*, upto_year: int | None = None) -> QuerySet[AnnualReport]:
     return qs.order_by("-year")
 
 
-def with_status_figures(qs: QuerySet[SocialOrg], today: dt.date | None = None) -> QuerySet:
-    """Annotate the list's derived columns: grade in force, listing in force, latest report."""
+def status_figures(today: dt.date | None = None) -> dict[str, Any]:
+    """The list's derived columns: grade in force, listing in force, latest report's flags."""
     today = today or timezone.localdate()
     grade = (
         Evaluation.objects.filter(
@@ -106,19 +108,35 @@ def with_status_figures(qs: QuerySet[SocialOrg], today: dt.date | None = None) -
         org=OuterRef("pk"), state=ListingState.CONFIRMED, removed_on__isnull=True
     )
     latest = _latest_report()
-    return qs.annotate(
-        current_grade=Subquery(grade, output_field=IntegerField()),
-        on_serious=Exists(in_force.filter(list_kind=ListKind.SERIOUS)),
-        on_anomaly=Exists(in_force.filter(list_kind=ListKind.ANOMALY)),
-        has_party_org=Subquery(latest.values("has_party_org")[:1], output_field=BooleanField()),
-        has_union=Subquery(latest.values("has_union")[:1], output_field=BooleanField()),
-        has_youth_league=Subquery(
-            latest.values("has_youth_league")[:1], output_field=BooleanField()
-        ),
-        has_women_federation=Subquery(
-            latest.values("has_women_federation")[:1], output_field=BooleanField()
-        ),
+
+    def flag(field: str) -> Subquery:
+        return Subquery(latest.values(field)[:1], output_field=BooleanField())
+
+    return {
+        "current_grade": Subquery(grade, output_field=IntegerField()),
+        "on_serious": Exists(in_force.filter(list_kind=ListKind.SERIOUS)),
+        "on_anomaly": Exists(in_force.filter(list_kind=ListKind.ANOMALY)),
+        "has_party_org": flag("has_party_org"),
+        "has_union": flag("has_union"),
+        "has_youth_league": flag("has_youth_league"),
+        "has_women_federation": flag("has_women_federation"),
+    }
+
+
+def with_status_figures(qs: QuerySet[SocialOrg], today: dt.date | None = None) -> QuerySet:
+    return qs.annotate(**status_figures(today))
+
+
+def annotate_rows(rows: Any, today: dt.date | None = None) -> list[SocialOrg]:
+    """The derived columns for one page of organisations, in the page's order. A list page
+    filters and sorts without them (so they are not computed for every row) and annotates
+    only the rows it shows."""
+    ids = [o.pk for o in rows]
+    annotated = with_status_figures(
+        SocialOrg.objects.filter(pk__in=ids).select_related("area", "authority"), today
     )
+    by_id = {o.pk: o for o in annotated}
+    return [by_id[i] for i in ids]
 
 
 def search(qs: QuerySet[SocialOrg], q: str) -> QuerySet[SocialOrg]:
@@ -146,7 +164,10 @@ def org_list(
     build: str = "",
     sort: str = "name",
     today: dt.date | None = None,
+    annotate: bool = True,
 ) -> QuerySet[SocialOrg]:
+    """With `annotate=False` the derived columns are only used to filter (SQL aliases);
+    pages then call `annotate_rows` on the rows they show."""
     qs = restrict(SocialOrg.objects.select_related("area", "authority"), user)
     if q:
         qs = search(qs, q)
@@ -156,7 +177,8 @@ def org_list(
         qs = qs.filter(kind=kind)
     if status:
         qs = qs.filter(status=status)
-    qs = with_status_figures(qs, today)
+    figures = status_figures(today)
+    qs = qs.annotate(**figures) if annotate else qs.alias(**figures)
     if grade == "none":
         qs = qs.filter(current_grade__isnull=True)
     elif grade:

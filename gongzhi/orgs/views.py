@@ -65,8 +65,10 @@ def org_index(request: HttpRequest) -> HttpResponse:
         has_party_org=_bool(g.get("party")),
         build=g.get("build", ""),
         sort=g.get("sort", "name"),
+        annotate=False,
     )
     page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    page.object_list = selectors.annotate_rows(page.object_list)
     params = g.copy()
     params.pop("page", None)
     context = {
