@@ -2,5 +2,5 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _db(db):
-    """Every party test touches the database (areas come from the data migration)."""
+def _units(db, street_areas):
+    """Every party test has a street and community in two districts (from the root conftest)."""
