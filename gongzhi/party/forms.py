@@ -9,12 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.areas.models import Area
+from gongzhi.orgs.models import SocialOrg
 from gongzhi.party.models import (
     BuiltBy,
     DuesCategory,
     Gender,
     LifeKind,
     MemberStatus,
+    PartyMember,
+    PartyOrg,
     PartyOrgKind,
     PostKind,
     RegionalKind,
@@ -35,11 +38,11 @@ class PartyOrgForm(forms.Form):
         label=_("服务区域"), queryset=Area.objects.none(), required=False
     )
     covered_orgs = forms.ModelMultipleChoiceField(
-        label=_("覆盖的社会组织"),
-        queryset=None,
-        required=False,  # type: ignore[arg-type]
+        label=_("覆盖的社会组织"), queryset=SocialOrg.objects.none(), required=False
     )
-    parent = forms.ModelChoiceField(label=_("上级党组织"), queryset=None, required=False)  # type: ignore[arg-type]
+    parent = forms.ModelChoiceField(
+        label=_("上级党组织"), queryset=PartyOrg.objects.none(), required=False
+    )
     established_on = forms.DateField(label=_("成立日期"), widget=DATE)
     village_or_community = forms.BooleanField(label=_("村（社区）党组织"), required=False)
     party_groups = forms.IntegerField(label=_("党小组数"), min_value=0, initial=0)
@@ -69,8 +72,8 @@ class MemberForm(forms.Form):
     admitted_on = forms.DateField(label=_("入党日期（接收为预备党员）"), widget=DATE)
     became_formal_on = forms.DateField(label=_("转正日期"), widget=DATE, required=False)
     employer = forms.ModelChoiceField(
-        label=_("工作单位（社会组织）"), queryset=None, required=False
-    )  # type: ignore[arg-type]
+        label=_("工作单位（社会组织）"), queryset=SocialOrg.objects.none(), required=False
+    )
     dues_category = forms.ChoiceField(label=_("党费缴纳类别"), choices=DuesCategory.choices)
 
     def __init__(self, *args: Any, social_orgs: Any, **kw: Any) -> None:
@@ -87,7 +90,7 @@ class LifeRecordForm(forms.Form):
     )
     attendees = forms.ModelMultipleChoiceField(
         label=_("出席党员"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=PartyMember.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -100,7 +103,9 @@ class LifeRecordForm(forms.Form):
 
 class PostForm(forms.Form):
     kind = forms.ChoiceField(label=_("职务"), choices=PostKind.choices)
-    member = forms.ModelChoiceField(label=_("党员"), queryset=None, required=False)  # type: ignore[arg-type]
+    member = forms.ModelChoiceField(
+        label=_("党员"), queryset=PartyMember.objects.none(), required=False
+    )
     person_name = forms.CharField(
         label=_("姓名（非本组织党员时填写）"), max_length=60, required=False
     )
@@ -112,7 +117,9 @@ class PostForm(forms.Form):
 
 
 class TransferApplyForm(forms.Form):
-    to_org = forms.ModelChoiceField(label=_("转入党组织（本平台）"), queryset=None, required=False)  # type: ignore[arg-type]
+    to_org = forms.ModelChoiceField(
+        label=_("转入党组织（本平台）"), queryset=PartyOrg.objects.none(), required=False
+    )
     to_org_name = forms.CharField(
         label=_("转入党组织名称（平台外）"), max_length=200, required=False
     )
