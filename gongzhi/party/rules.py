@@ -52,3 +52,17 @@ rules.add_perm("party.record_dues", (is_area_admin | is_party_secretary) & objec
 rules.add_perm("party.manage_alliance", is_area_admin & object_in_scope)
 rules.add_perm("party.claim_item", (is_area_admin | is_party_secretary) & object_in_scope)
 rules.add_perm("party.import", is_city_or_district_admin)
+
+
+def may_step_transfer(user: Any, transfer: Any, step: str) -> bool:
+    """Who may take a step of a transfer: the sending side issues, cancels and archives;
+    the receiving side receives (either side may record the receipt it holds)."""
+    sending = transfer.from_org is not None and user.has_perm(
+        "party.manage_transfer", transfer.from_org
+    )
+    receiving = transfer.to_org is not None and user.has_perm(
+        "party.manage_transfer", transfer.to_org
+    )
+    if step in ("issue", "cancel", "archive"):
+        return sending or (transfer.from_org is None and receiving)
+    return receiving or sending

@@ -268,3 +268,10 @@ def service_rollup(*, user: Any, year: int) -> list[dict[str, Any]]:
             {"employer_id": employer_id, "employer": info["employer"], "quarters": quarters}
         )
     return sorted(result, key=lambda r: r["employer"])
+
+
+def scope_areas(*, user: Any) -> QuerySet[Any]:
+    """Areas the user may place a Party organisation in."""
+    from gongzhi.areas.models import Area
+
+    return restrict(Area.objects.all(), user)

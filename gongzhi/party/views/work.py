@@ -24,6 +24,7 @@ from gongzhi.party.forms import (
 )
 from gongzhi.party.models import ItemStatus, TransferState
 from gongzhi.party.rotation import schedule
+from gongzhi.party.rules import may_step_transfer
 from gongzhi.party.views.common import form_errors, need
 
 # --- transfers ------------------------------------------------------------------------------
@@ -67,20 +68,6 @@ def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _may_step(user: Any, transfer: Any, step: str) -> bool:
-    # The sending side issues, cancels and archives; the receiving side receives and returns
-    # the receipt (either side may record the receipt it holds).
-    sending = transfer.from_org is not None and user.has_perm(
-        "party.manage_transfer", transfer.from_org
-    )
-    receiving = transfer.to_org is not None and user.has_perm(
-        "party.manage_transfer", transfer.to_org
-    )
-    if step in ("issue", "cancel", "archive"):
-        return sending or (transfer.from_org is None and receiving)
-    return receiving or sending
-
-
 STEPS = {
     TransferState.APPLIED: "issue",
     TransferState.ISSUED: "receive",
@@ -97,7 +84,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransferStepForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in (step, "cancel") or not _may_step(request.user, transfer, action):
+        if action not in (step, "cancel") or not may_step_transfer(request.user, transfer, action):
             raise PermissionDenied
         if form.is_valid():
             on = form.cleaned_data["on"]
@@ -128,9 +115,9 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "party/transfer_detail.html",
         {
             "transfer": transfer,
-            "step": step if step and _may_step(request.user, transfer, step) else None,
+            "step": step if step and may_step_transfer(request.user, transfer, step) else None,
             "may_cancel": transfer.state in ("applied", "issued")
-            and _may_step(request.user, transfer, "cancel"),
+            and may_step_transfer(request.user, transfer, "cancel"),
             "form": form,
             "expired": transfer.letter_expired(today),
             "overdue": transfer.receipt_overdue(today),
