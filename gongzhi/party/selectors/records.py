@@ -136,7 +136,7 @@ def life_record_list(
         qs = qs.filter(party_org=party_org)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(attendee_count=Count("attendees", distinct=True))
+    return qs.annotate(attendee_count=Count("attendees", distinct=True)).order_by("-held_on", "-id")
 
 
 def life_record_get(*, user: Any, pk: Any) -> OrgLifeRecord:
