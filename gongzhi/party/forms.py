@@ -23,7 +23,7 @@ from gongzhi.party.models import (
     RegionalKind,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PartyOrgForm(forms.Form):

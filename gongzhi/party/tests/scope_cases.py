@@ -28,7 +28,11 @@ def _member(code: str):
 def _life(code: str):
     org = _org(code)
     return services.life_record_create(
-        actor="test", party_org=org, kind="theme_day", held_on=D(2025, 1, 10), topic=f"主题党日{code}"
+        actor="test",
+        party_org=org,
+        kind="theme_day",
+        held_on=D(2025, 1, 10),
+        topic=f"主题党日{code}",
     )
 
 
@@ -36,23 +40,34 @@ def _transfer(code: str):
     sender = _org(code)
     receiver = helpers.party_org(code, name=f"接收党支部{code}")
     member = helpers.member(sender, name=f"转接党员{code}")
-    return services.transfer_apply(actor="test", member=member, to_org=receiver, applied_on=D(2025, 1, 1))
+    return services.transfer_apply(
+        actor="test", member=member, to_org=receiver, applied_on=D(2025, 1, 1)
+    )
 
 
 def _dues(code: str):
     member = helpers.member(_org(code), name=f"缴费党员{code}")
-    return services.dues_record(actor="test", member=member, month=D(2025, 1, 1), base=Decimal("4000"))
+    return services.dues_record(
+        actor="test", member=member, month=D(2025, 1, 1), base=Decimal("4000")
+    )
 
 
 def _instructor(code: str):
-    return services.instructor_create(actor="test", name=f"指导员{code}", area=Area.objects.get(code=code))
+    return services.instructor_create(
+        actor="test", name=f"指导员{code}", area=Area.objects.get(code=code)
+    )
 
 
 def _alliance(code: str):
     alliance = services.alliance_create(
-        actor="test", name=f"联盟{code}", area=Area.objects.get(code=code), established_on=D(2024, 1, 1)
+        actor="test",
+        name=f"联盟{code}",
+        area=Area.objects.get(code=code),
+        established_on=D(2024, 1, 1),
     )
-    services.alliance_member_add(actor="test", alliance=alliance, party_org=_org(code), joined_on=D(2024, 1, 1))
+    services.alliance_member_add(
+        actor="test", alliance=alliance, party_org=_org(code), joined_on=D(2024, 1, 1)
+    )
     return alliance
 
 
