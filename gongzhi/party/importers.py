@@ -135,6 +135,9 @@ class PartyOrgImporter(Importer):
         return data
 
     def _values(self, data: dict[str, Any]) -> dict[str, Any]:
+        rules = rules_config.current()
+        village = bool(data["village_or_community"])
+        default_term = rules.term_years_village_community if village else rules.term_years
         return {
             "kind": data["kind"],
             "built_by": data["built_by"],
@@ -145,8 +148,8 @@ class PartyOrgImporter(Importer):
             "established_on": data["established_on"],
             "dissolved_on": data["dissolved_on"],
             "term_started_on": data["term_started_on"] or data["established_on"],
-            "term_years": data["term_years"],
-            "village_or_community": bool(data["village_or_community"]),
+            "term_years": data["term_years"] or default_term,
+            "village_or_community": village,
             "party_groups": data["party_groups"] or 0,
         }
 
@@ -170,8 +173,6 @@ class PartyOrgImporter(Importer):
             diff = {f: v for f, v in values.items() if getattr(org, f) != v}
             for f, v in diff.items():
                 setattr(org, f, v)
-            if data["term_years"] is None and "term_started_on" in diff:
-                org.term_years = None
             org.fill_derived()
             if diff or org.election_due_on != before:
                 changed.update(diff, {"election_due_on", "term_years"})
