@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.areas.models import Area
 from gongzhi.core.pii import mask
@@ -120,7 +120,7 @@ def create_org(request: HttpRequest, payload: PartyOrgIn) -> Any:
         village_or_community=payload.village_or_community,
         party_groups=payload.party_groups,
     )
-    return 201, org
+    return Status(201, org)
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def create_member(request: HttpRequest, org_id: int, payload: MemberIn) -> Any:
             raise ValidationError({"employer_id": "社会组织不存在或不在您的管辖范围内"})
     data = {k: v for k, v in data.items() if v not in (None, "")}
     member = services.member_create(actor=request.user, party_org=org, employer=employer, **data)
-    return 201, member
+    return Status(201, member)
 
 
 # --- organisational life -------------------------------------------------------------------
@@ -264,7 +264,7 @@ def create_life(request: HttpRequest, org_id: int, payload: LifeIn) -> Any:
         attendees=attendees,
         grades=payload.grades,
     )
-    return 201, record
+    return Status(201, record)
 
 
 # --- transfers -------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ def apply_transfer(request: HttpRequest, member_id: int, payload: TransferIn) ->
         to_org_name=payload.to_org_name,
         reason=payload.reason,
     )
-    return 201, transfer
+    return Status(201, transfer)
 
 
 @router.post("/transfers/{transfer_id}/{step}", response=TransferOut)
@@ -419,7 +419,7 @@ def record_dues(request: HttpRequest, member_id: int, payload: DuesIn) -> Any:
         base=payload.base,
         paid_on=payload.paid_on,
     )
-    return 201, payment
+    return Status(201, payment)
 
 
 # --- alliances -------------------------------------------------------------------------------
