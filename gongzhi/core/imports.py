@@ -173,6 +173,8 @@ class Importer:
     label: ClassVar[Any]
     columns: ClassVar[list[Column]]
     key: ClassVar[tuple[str, ...]]
+    # The acting user (or "cli"), set by run_import, for importers that check scope per row.
+    actor: Any = None
 
     def prepare(self, rows: list[dict[str, Any]]) -> None:
         return None
@@ -337,6 +339,7 @@ def run_import(
 ) -> ImportResult:
     """Validate every row, then commit all or nothing. Never raises for bad data."""
     result = ImportResult(kind=importer.kind)
+    importer.actor = actor
     sha = hashlib.sha256(raw).hexdigest()
     try:
         rows_iter = read_rows(name, raw)

@@ -66,7 +66,8 @@ def allocate(key: str, count: int) -> int:
     return first
 
 
-def _encrypt_phone(phone: str) -> tuple[str, str, str]:
+def encrypt_phone(phone: str) -> tuple[str, str, str]:
+    """(ciphertext, blind index, last four digits) of a phone number, for bulk writes."""
     norm = pii.normalise_phone(phone)
     if not norm:
         return "", "", ""
@@ -107,7 +108,7 @@ def prepare_batch(volunteers: Iterable[Volunteer], *, encrypt: bool = True) -> l
         v.id_number_bidx = pii.blind_index(idn, kind="id_number") if idn else ""
         if encrypt and idn:
             v.id_number = pii.encrypt(idn)
-        phone_cipher, v.phone_bidx, v.phone_last4 = _encrypt_phone(v.phone or "")
+        phone_cipher, v.phone_bidx, v.phone_last4 = encrypt_phone(v.phone or "")
         if encrypt:
             v.phone = phone_cipher
         if not v.number:
