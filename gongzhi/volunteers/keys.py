@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from stdnum import luhn
@@ -144,3 +144,24 @@ def recompute_totals(volunteer_ids: Iterable[int]) -> int:
             last_service_on=Subquery(last),
         )
     return changed
+
+
+def fill_entry_keys(entries: Iterable[Any], teams: dict[int, Any]) -> list[Any]:
+    """Set the scope keys of unsaved HoursEntry rows from their team for `bulk_create`.
+
+    After bulk-creating approved entries call `recompute_totals(volunteer_ids)` so the
+    running totals match the ledger.
+    """
+    from django.utils import timezone
+
+    now = timezone.now()
+    out = []
+    for e in entries:
+        team = teams[e.team_id]
+        if not e.area_code:
+            e.area_code = team.area_code
+        e.owner_org_id = team.owner_org_id
+        if e.recorded_at is None:
+            e.recorded_at = now
+        out.append(e)
+    return out

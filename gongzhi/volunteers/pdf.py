@@ -42,10 +42,10 @@ def _wrap(text: str, width: int) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
-def certificate_pdf(cert: Certificate, verify_url: str) -> bytes:
+def certificate_pdf(cert: Certificate, verify_url: str, *, compress: bool = True) -> bytes:
     font = _font()
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4)
+    c = Canvas(buf, pagesize=A4, pageCompression=1 if compress else 0)
     c.setTitle(f"{_('志愿服务记录证明')} {cert.number}")
     width, height = A4
     c.setFont(font, 22)
