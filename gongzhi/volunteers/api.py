@@ -269,11 +269,6 @@ def hours(request: HttpRequest, status: str | None = None) -> Any:
     return list(selectors.hours_list(user=request.user, status=status)[:500])
 
 
-@router.get("/hours/{entry_id}", response=HoursOut)
-def hours_entry(request: HttpRequest, entry_id: int) -> Any:
-    return selectors.hours_get(user=request.user, pk=entry_id)
-
-
 @router.post("/hours/approve", response=ApproveOut)
 def approve(request: HttpRequest, payload: ApproveIn) -> Any:
     allowed = [
@@ -286,6 +281,11 @@ def approve(request: HttpRequest, payload: ApproveIn) -> Any:
     result = services.hours_approve(actor=request.user, entry_ids=allowed)
     skipped = [pk for pk, _r in result.skipped] + sorted(set(payload.ids) - set(allowed))
     return ApproveOut(approved=result.approved, skipped=skipped)
+
+
+@router.get("/hours/{entry_id}", response=HoursOut)
+def hours_entry(request: HttpRequest, entry_id: int) -> Any:
+    return selectors.hours_get(user=request.user, pk=entry_id)
 
 
 @router.get("/verify/{number}", response=VerifyOut, auth=None)
