@@ -165,3 +165,45 @@ def fill_entry_keys(entries: Iterable[Any], teams: dict[int, Any]) -> list[Any]:
             e.recorded_at = now
         out.append(e)
     return out
+
+
+def bulk_insert(model: Any, objs: list[Any], *, batch_size: int = 2000) -> int:
+    """Insert unsaved rows fast: COPY on PostgreSQL, `bulk_create` elsewhere.
+
+    Values must already be in their stored form (`prepare_batch` encrypts ID and phone
+    numbers); `auto_now_add` fields are set here. Primary keys are not read back, so use
+    this for loads (imports, the city generator), not when the caller needs the ids.
+    """
+    import json
+
+    from django.db import connection
+    from django.db.models import JSONField
+    from django.utils import timezone
+
+    if not objs:
+        return 0
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=batch_size)
+        return len(objs)
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for f in fields:
+        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+            for o in objs:
+                setattr(o, f.attname, now)
+    getters = []
+    for f in fields:
+        if isinstance(f, JSONField):
+            getters.append(lambda o, a=f.attname: json.dumps(getattr(o, a), ensure_ascii=False))
+        elif f.__class__.__name__ == "EncryptedCharField":
+            # prepare_batch stored ciphertext already; get_prep_value passes it through.
+            getters.append(lambda o, f=f: f.get_prep_value(getattr(o, f.attname)))
+        else:
+            getters.append(lambda o, a=f.attname: getattr(o, a))
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(sql) as copy:  # psycopg 3
+            for o in objs:
+                copy.write_row([g(o) for g in getters])
+    return len(objs)

@@ -50,18 +50,17 @@ class Volunteer(models.Model):
 
     number = models.CharField(_("志愿者编号"), max_length=20, unique=True)
     name = models.CharField(_("姓名"), max_length=60)
-    name_simplified = models.CharField(_("姓名（简体）"), max_length=60, db_index=True)
-    name_pinyin = models.CharField(_("姓名拼音"), max_length=120, db_index=True)
-    name_initials = models.CharField(_("姓名首字母"), max_length=30, db_index=True)
+    # Prefix-searched keys: one pattern-ops index each (see Meta and selectors.volunteer_search).
+    name_simplified = models.CharField(_("姓名（简体）"), max_length=60)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=120)
+    name_initials = models.CharField(_("姓名首字母"), max_length=30)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     id_type = models.CharField(_("证件类型"), max_length=20, default="居民身份证")
     id_number = EncryptedCharField(_("证件号码"), pii_kind="id_number")
     id_number_bidx = models.CharField(_("证件号码索引"), max_length=40, blank=True, editable=False)
     phone = EncryptedCharField(_("手机号码"), pii_kind="phone")
-    phone_bidx = models.CharField(
-        _("手机号码索引"), max_length=40, blank=True, db_index=True, editable=False
-    )
+    phone_bidx = models.CharField(_("手机号码索引"), max_length=40, blank=True, editable=False)
     # Last four digits in clear: the search people use at a service desk (not identifying alone).
     phone_last4 = models.CharField(_("手机尾号"), max_length=4, blank=True, editable=False)
     area = models.ForeignKey(
@@ -108,6 +107,25 @@ class Volunteer(models.Model):
             ),
         ]
         indexes = [
+            # Name search is a prefix look-up. On PostgreSQL a varchar_pattern_ops B-tree serves
+            # LIKE 'x%' whatever the collation (a plain one would not, and is not needed: these
+            # columns are never sorted by the database); SQLite ignores opclasses and gets a
+            # plain B-tree, which its byte-order range query uses.
+            models.Index(
+                fields=["name_simplified"],
+                name="vol_name_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["name_pinyin"], name="vol_pinyin_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_initials"],
+                name="vol_initials_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            # Equality only (a keyed hash): no pattern index.
+            models.Index(fields=["phone_bidx"], name="vol_phone_bidx"),
             # Phone-tail search is an equality on 4 digits then the scope prefix (see selectors).
             models.Index(fields=["phone_last4", "area_code"], name="vol_phone4_area"),
             models.Index(fields=["area_code", "registered_on"], name="vol_area_registered"),
