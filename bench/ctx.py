@@ -28,6 +28,7 @@ class Ctx:
     database_url: str = ""
     floor_database_url: str = ""
     seed: int = 2020
+    quick: bool = False  # the smoke test: one round, tiny samples
 
     # --- plumbing -----------------------------------------------------------------------
     def save(self, path: Path) -> None:

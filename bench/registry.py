@@ -75,6 +75,7 @@ class Scenario:
     rss: str = "child"  # "child": the step process's peak; "server": gunicorn's (from the figure)
     note: str = ""
     order: int = 50
+    rounds: int = 3  # measure/floor pairs, alternated; 1 for steps that change the data
     meta: dict[str, Any] = field(default_factory=dict)
 
 

@@ -23,7 +23,7 @@ def figure_text(fig: dict[str, Any] | None) -> str:
         return "—"
     if "req_per_s" in fig:
         p99 = fig.get("p99_ms")
-        return f"{fig['req_per_s']:,.0f} req/s, p99 {p99:.1f} ms, {fig.get('errors', 0)} err"
+        return f"{fig['req_per_s']:,.0f} req/s, p99 {p99:.1f} ms, {int(fig.get('errors', 0))} err"
     if "p50_ms" in fig:
         return f"p50 {fig['p50_ms']:.2f} / p95 {fig['p95_ms']:.2f} / p99 {fig['p99_ms']:.2f} ms"
     if "seconds" in fig:

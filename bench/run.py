@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,6 +88,27 @@ def _ratio(figure: dict[str, Any], floor: dict[str, Any] | None, key: str | None
     return round(a / b, 3)
 
 
+SUM_KEYS = {"errors", "answered", "requests"}
+
+
+def merge_rounds(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One figure from several rounds: the median of every number, the rest from the last."""
+    if not results:
+        return {}
+    out = dict(results[-1])
+    for key, value in results[0].items():
+        values = [r.get(key) for r in results]
+        numbers = [
+            float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+        ]
+        if isinstance(value, bool) or len(numbers) != len(values):
+            continue
+        # Errors and counts add up over the rounds (one error in any round is an error).
+        out[key] = sum(numbers) if key in SUM_KEYS else round(statistics.median(numbers), 3)
+    out["rounds"] = len(results)
+    return out
+
+
 def run_scenario(s: registry.Scenario, ctx: Ctx, ctx_file: Path, say: Any) -> dict[str, Any]:
     row: dict[str, Any] = {"name": s.name, "title": s.title, "note": s.note}
     row["target"] = ", ".join(c.text(ctx.scale) for c in s.checks) or "—"
@@ -101,31 +123,52 @@ def run_scenario(s: registry.Scenario, ctx: Ctx, ctx_file: Path, say: Any) -> di
             row.update(status="error", reason="prepare failed", error=prep["error"])
             return row
         row["prepared"] = prep["result"]
-    say(f"{s.name}: measure")
-    measured = run_step(f"{s.name}:measure", ctx, ctx_file)
-    if not measured["ok"]:
-        row.update(status="error", reason="measure failed", error=measured["error"])
-        return row
-    figure = measured["result"]
-    row["figure"] = figure
-    row["wall_s"] = measured["wall_s"]
-    row["peak_rss_mb"] = figure.get("peak_rss_mb") if s.rss == "server" else measured["peak_rss_mb"]
-    floor = None
-    if s.floor is not None:
-        floor_reason = registry.first_missing(s.floor_requires)
-        if floor_reason:
-            row["floor_reason"] = f"not built: {floor_reason}"
-        else:
-            say(f"{s.name}: floor")
+    floor_reason = registry.first_missing(s.floor_requires) if s.floor is not None else None
+    if floor_reason:
+        row["floor_reason"] = f"not built: {floor_reason}"
+    with_floor = s.floor is not None and not floor_reason
+    rounds = 1 if ctx.quick else s.rounds
+    figures: list[dict[str, Any]] = []
+    floors: list[dict[str, Any]] = []
+    peaks: list[float] = []
+    floor_peaks: list[float] = []
+    # Measure and floor alternate, round by round, so that a neighbour's burst on the shared
+    # machine hits both sides alike; each figure is the median over the rounds, and the
+    # ratio the median of the per-round ratios (paired).
+    for i in range(rounds):
+        tag = f" (round {i + 1}/{rounds})" if rounds > 1 else ""
+        say(f"{s.name}: measure{tag}")
+        measured = run_step(f"{s.name}:measure", ctx, ctx_file)
+        if not measured["ok"]:
+            row.update(status="error", reason="measure failed", error=measured["error"])
+            return row
+        figures.append(measured["result"])
+        peak = (
+            measured["result"].get("peak_rss_mb") if s.rss == "server" else measured["peak_rss_mb"]
+        )
+        peaks.append(peak or 0.0)
+        if with_floor:
+            say(f"{s.name}: floor{tag}")
             fl = run_step(f"{s.name}:floor", ctx, ctx_file)
-            if fl["ok"]:
-                floor = fl["result"]
-                floor_rss = floor.get("peak_rss_mb") if s.rss == "server" else fl["peak_rss_mb"]
-                row["floor"] = {**floor, "peak_rss_mb": floor_rss, "what": s.floor_title}
-            else:
+            if not fl["ok"]:
                 row["floor_reason"] = "floor failed"
                 row["floor_error"] = fl["error"]
-    row["ratio"] = _ratio(figure, floor, s.ratio_key)
+                with_floor = False
+                floors = []
+                continue
+            floors.append(fl["result"])
+            fpeak = fl["result"].get("peak_rss_mb") if s.rss == "server" else fl["peak_rss_mb"]
+            floor_peaks.append(fpeak or 0.0)
+    figure = merge_rounds(figures)
+    row["figure"] = figure
+    row["peak_rss_mb"] = max(peaks) if any(peaks) else None
+    floor = merge_rounds(floors) if floors else None
+    if floor is not None:
+        row["floor"] = {**floor, "peak_rss_mb": max(floor_peaks) or None, "what": s.floor_title}
+    paired = [_ratio(f, fl, s.ratio_key) for f, fl in zip(figures, floors, strict=False)]
+    ratios = [r for r in paired if r is not None]
+    row["ratio"] = round(statistics.median(ratios), 3) if ratios and floors else None
+    row["ratios"] = ratios
     row["ratio_of"] = s.ratio_key
     checks = []
     for c in s.checks:
@@ -156,7 +199,7 @@ def main(args: argparse.Namespace) -> int:
         print("error: --scale must be positive", file=sys.stderr)
         return 2
     quick = bool(getattr(args, "quick", False))
-    ctx = Ctx(scale=scale)
+    ctx = Ctx(scale=scale, quick=quick)
     if quick:  # the smoke test: every step runs, on samples too small to mean anything
         ctx.requests, ctx.warmup, ctx.load_total, ctx.load_seconds, ctx.concurrency = (
             20,

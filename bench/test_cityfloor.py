@@ -25,8 +25,8 @@ def _count(url: str, table: str) -> int:
             con.close()
     import psycopg
 
-    with psycopg.connect(url) as con:
-        row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    with psycopg.connect(url) as pg:
+        row = pg.execute(f'SELECT count(*) FROM "{table}"').fetchone()
         assert row is not None
         return int(row[0])
 
