@@ -58,7 +58,8 @@ class BenchDatabases:
             url = f"sqlite:///{path}"
         else:
             con, base_name = self._pg_admin()
-            name = f"{base_name}_bench_{suffix}"[:63]
+            # The pid keeps two runs (parallel test workers) from dropping each other's database.
+            name = f"{base_name}_bench_{suffix}_{os.getpid()}"[:63]
             with con:  # type: ignore[attr-defined]
                 con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
                 con.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]

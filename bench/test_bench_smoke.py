@@ -7,6 +7,8 @@ table and of var/bench.json is.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -19,19 +21,23 @@ from bench.run import main
 FINAL = {"pass", "miss", "reported", "incomplete", "skipped"}
 
 
-@pytest.fixture(scope="module")
-def smoke(tmp_path_factory: Any) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("bench") / "bench.json"
-    import contextlib
-    import io
-
+def run_smoke(tmp_path: Path) -> dict[str, Any]:
+    out = tmp_path / "bench.json"
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         code = main(argparse.Namespace(scale=0.001, only=None, json=str(out), quick=True))
     return {"code": code, "stdout": buf.getvalue(), "report": json.loads(Path(out).read_text())}
 
 
-def test_every_registered_scenario_runs_or_reports_not_built(smoke: dict[str, Any]) -> None:
+def test_the_harness_runs_every_scenario_or_reports_it_not_built(tmp_path: Path) -> None:
+    # One run checked three ways (a run costs ~10 s: it must not repeat per test or worker).
+    smoke = run_smoke(tmp_path)
+    every_scenario_runs_or_reports_not_built(smoke)
+    the_built_scenarios_measure_against_their_floor(smoke)
+    the_table_has_one_line_per_scenario_and_the_json_its_meta(smoke)
+
+
+def every_scenario_runs_or_reports_not_built(smoke: dict[str, Any]) -> None:
     errors = [r for r in smoke["report"]["scenarios"] if r["status"] == "error"]
     assert not errors, errors[0].get("error")
     assert smoke["code"] == 0
@@ -49,7 +55,7 @@ def test_every_registered_scenario_runs_or_reports_not_built(smoke: dict[str, An
             ]
 
 
-def test_the_built_scenarios_measure_against_their_floor(smoke: dict[str, Any]) -> None:
+def the_built_scenarios_measure_against_their_floor(smoke: dict[str, Any]) -> None:
     rows = {r["name"]: r for r in smoke["report"]["scenarios"]}
     health = rows["health_load"]
     assert health["status"] != "skipped"
@@ -63,7 +69,7 @@ def test_the_built_scenarios_measure_against_their_floor(smoke: dict[str, Any]) 
     assert areas["floor"]["n"] == 20 and areas["ratio"] is not None
 
 
-def test_the_table_has_one_line_per_scenario_and_the_json_its_meta(smoke: dict[str, Any]) -> None:
+def the_table_has_one_line_per_scenario_and_the_json_its_meta(smoke: dict[str, Any]) -> None:
     lines = smoke["stdout"].splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("scenario"))
     for col in ("figure", "peak RSS", "floor", "ratio", "target", "result"):
