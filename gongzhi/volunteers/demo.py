@@ -87,6 +87,12 @@ ACTIVITIES = [
 def load_small(ctx: Any) -> None:
     from faker import Faker
 
+    from gongzhi.volunteers.models import Volunteer
+
+    # Loading the demo twice adds nothing (make run loads it only into an empty database).
+    if Volunteer.objects.filter(synthetic=True).exists():
+        return
+
     rng = random.Random(ctx.seed)
     fake = Faker("zh_CN")
     fake.seed_instance(ctx.seed)
