@@ -87,8 +87,6 @@ ACTIVITIES = [
 def load_small(ctx: Any) -> None:
     from faker import Faker
 
-    from gongzhi.volunteers.models import Volunteer
-
     # Loading the demo twice adds nothing (make run loads it only into an empty database).
     if Volunteer.objects.filter(synthetic=True).exists():
         return
