@@ -35,9 +35,8 @@ class RejectNulBytesMiddleware:
             return True
         if "\x00" in request.path:
             return True
-        if request.method in ("POST", "PUT", "PATCH") and not request.content_type.startswith(
-            "multipart/"
-        ):
+        content_type = request.content_type or ""
+        if request.method in ("POST", "PUT", "PATCH") and not content_type.startswith("multipart/"):
             body = request.body
             if b"\x00" in body or _JSON_NUL in body or b"%00" in body:
                 return True

@@ -245,7 +245,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
     may_conclude = request.user.has_perm("orgs.change_org", org)
     initial: dict[str, Any] = {"year": timezone.localdate().year - 1}
     year = request.GET.get("year")
-    if year and year.isdigit():
+    if year and year.isdecimal():
         existing = org.annual_reports.filter(year=int(year)).first()
         initial = ReportForm.initial_from(existing) if existing else {"year": int(year)}
     form = ReportForm(request.POST or None, may_conclude=may_conclude, initial=initial)

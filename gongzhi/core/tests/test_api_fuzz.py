@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -36,7 +38,13 @@ def token(db, make_user):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised so CI is repeatable; GONGZHI_FUZZ_EXAMPLES=500 explores further by hand.
+@settings(
+    max_examples=int(os.environ.get("GONGZHI_FUZZ_EXAMPLES", "12")),
+    derandomize=not os.environ.get("GONGZHI_FUZZ_EXAMPLES"),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_no_generated_request_makes_the_server_fail(case, token):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error]
