@@ -259,6 +259,7 @@ def worklist(
                     org.name,
                     _("有正式党员 %(n)d 名，应单独建立党组织（应建未建）")
                     % {"n": org.formal_members},  # type: ignore[attr-defined]
+                    reverse("orgs:detail", args=[org.pk]),
                 )
             )
         for org in orgs_without_party_work(user=user, as_of=today):
@@ -268,6 +269,7 @@ def worklist(
                     "warning",
                     org.name,
                     _("既无党组织也无党建指导员（工作覆盖空白）"),
+                    reverse("orgs:detail", args=[org.pk]),
                 )
             )
     for org in only(joint_branches_over_limit(user=user, as_of=today)):
