@@ -37,6 +37,11 @@ class CoverageOut(Schema):
     party_members: int
     organisational_coverage: Decimal
     work_coverage: Decimal
+    orgs_with_union: int
+    orgs_with_youth_league: int
+    orgs_with_women_federation: int
+    orgs_with_all_four: int
+    four_builds_coverage: Decimal
 
 
 class OrgRefOut(Schema):
