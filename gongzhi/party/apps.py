@@ -52,7 +52,7 @@ def _home_cards(user: Any) -> list[dict[str, Any]]:
         {
             "key": "party_worklist",
             "label": _("党建待办事项"),
-            "value": len(selectors.worklist(user=user, today=today)),
+            "value": selectors.worklist_count(user=user, today=today),
             "url": reverse("party:worklist"),
         },
     ]

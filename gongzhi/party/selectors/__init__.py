@@ -28,13 +28,13 @@ the user sees):
 Checks (the worklist, issue 4): `orgs_requiring_party_org(*, user, as_of)` (应建未建 — the
 credit-list cause the orgs app takes), `orgs_without_party_work`, `joint_branches_over_limit`,
 `branches_without_committee`, `branches_too_large`, `orgs_that_should_be_committees`,
-`elections_due`, `meeting_gaps`, `probations_due`, `transfers_expired`, `receipts_overdue`,
-and `worklist(*, user, today=None, party_org=None) -> list[WorkItem]`.
+`elections_due`, `meeting_gaps`, `probations_due`, `transfers_expired`, `receipts_overdue`;
+the worklist: `worklist(*, user, today=None, party_org=None) -> list[WorkItem]` and
+`worklist_count(*, user, today=None) -> int` (the same number in five aggregate queries).
 """
 
 from gongzhi.party.selectors.checks import (
     MeetingGap,
-    WorkItem,
     branches_too_large,
     branches_without_committee,
     elections_due,
@@ -47,7 +47,6 @@ from gongzhi.party.selectors.checks import (
     probations_due,
     receipts_overdue,
     transfers_expired,
-    worklist,
 )
 from gongzhi.party.selectors.coverage import (
     CoverageFigures,
@@ -84,6 +83,7 @@ from gongzhi.party.selectors.records import (
     transfer_get,
     transfer_list,
 )
+from gongzhi.party.selectors.worklist import WorkItem, worklist, worklist_count
 
 __all__ = [
     "CoverageFigures",
@@ -132,4 +132,5 @@ __all__ = [
     "transfer_list",
     "transfers_expired",
     "worklist",
+    "worklist_count",
 ]
