@@ -84,6 +84,8 @@ def worklist(
                     reverse("orgs:detail", args=[org.pk]),
                 )
             )
+        # The work-coverage gap stays a Party-building reminder here: it is no cause of
+        # 民政部令60号 (the orgs app's ListingCause has none), so nothing is proposed for it.
         for org in orgs_without_party_work(user=user, as_of=today):
             items.append(
                 WorkItem(
