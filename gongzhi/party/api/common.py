@@ -19,4 +19,4 @@ def _need(request: HttpRequest, perm: str, obj: Any = None) -> None:
 
 class Page(Schema):
     limit: int = Field(100, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10**9)
