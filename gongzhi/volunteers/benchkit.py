@@ -174,7 +174,7 @@ def _search_queries(count: int, seed: int) -> list[tuple[str, str]]:
             ("name", name[:2]),
             ("name", to_traditional(name)),
             ("pinyin", pinyin),
-            ("pinyin", initials),
+            ("initials", initials),
         ]
         if tail:
             out.append(("phone", tail))
@@ -224,6 +224,8 @@ def volunteer_search_floor_sql(
             out.append(prefix("number", text))
         elif kind == "pinyin":
             out.append(prefix("name_pinyin", text))
+        elif kind == "initials":
+            out.append(prefix("name_initials", text))
         else:
             out.append(prefix("name_simplified", search_variants(text)[0]))
     return out
