@@ -37,3 +37,23 @@ def test_a_session_cookie_with_a_token_still_needs_the_csrf_token(user_a):
         "/api/v1/accounts/tokens", {"name": "forged"}, content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_a_token_records_its_last_use_at_most_once_a_minute(user_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongzhi.accounts.models import ApiToken
+
+    token, key = token_create(actor="test", user=user_a, name="phone")
+    phone = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert phone.get("/api/v1/accounts/me").status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    assert phone.get("/api/v1/accounts/me").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # no write the second time
+    earlier = timezone.now() - dt.timedelta(minutes=2)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
+    assert phone.get("/api/v1/accounts/me").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > earlier
