@@ -109,7 +109,9 @@ def _database(var: str = "DATABASE_URL") -> Any:
             "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
         }
-        db["CONN_MAX_AGE"] = 0
+        # Persistent per-thread connections (DB_CONN_MAX_AGE, 60 s), as on PostgreSQL: a
+        # request no longer pays the open and the PRAGMAs (gunicorn threads each keep their
+        # own; gongzhi/core/tests/test_sqlite_connections.py).
         db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
     elif db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("OPTIONS", {})

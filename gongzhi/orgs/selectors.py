@@ -132,7 +132,7 @@ def annotate_rows(rows: Any, today: dt.date | None = None) -> list[SocialOrg]:
     """The derived columns for one page of organisations, in the page's order. A list page
     filters and sorts without them (so they are not computed for every row) and annotates
     only the rows it shows."""
-    ids = [o.pk for o in rows]
+    ids = [getattr(o, "pk", o) for o in rows]  # organisations or their ids
     annotated = with_status_figures(
         SocialOrg.objects.filter(pk__in=ids).select_related("area", "authority"), today
     )

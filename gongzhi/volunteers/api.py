@@ -7,12 +7,13 @@ caller's scope are 404; domain errors are 422 naming the field (gongzhi/api.py).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import Field
 
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.models import Enrollment, EntryStatus, Volunteer
@@ -127,8 +128,12 @@ class HoursOut(Schema):
     content: str
 
 
+# Database ids are 64-bit: a larger number is a 422 naming the field, not a database error.
+EntryId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class ApproveIn(Schema):
-    ids: list[int]
+    ids: list[EntryId]
 
 
 class ApproveOut(Schema):
