@@ -12,6 +12,7 @@ from gongzhi.party.services.alliances import (
 )
 from gongzhi.party.services.credit import ListingCheck, listings_propose_no_party_org
 from gongzhi.party.services.dues import DuesQuote, dues_quote, dues_record
+from gongzhi.party.services.history import bulk_history_for, period_close, period_open
 from gongzhi.party.services.life import life_record_create
 from gongzhi.party.services.members import (
     member_convert,
@@ -47,6 +48,7 @@ __all__ = [
     "alliance_create",
     "alliance_meeting_record",
     "alliance_member_add",
+    "bulk_history_for",
     "community_report_create",
     "coverage_add",
     "coverage_end",
@@ -68,6 +70,8 @@ __all__ = [
     "party_org_create",
     "party_org_new_term",
     "party_org_update",
+    "period_close",
+    "period_open",
     "post_assign",
     "post_end",
     "service_record_create",
