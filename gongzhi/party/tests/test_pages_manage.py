@@ -396,3 +396,22 @@ def test_the_new_list_pages_use_a_fixed_number_of_queries(
     c = client_of(user_a)
     with django_assert_max_num_queries(14):
         assert c.get(url).status_code == 200
+
+
+def test_a_working_member_reports_and_their_employer_gets_the_service(user_a, client_of):
+    employer = helpers.social_org(name="党员所在协会")
+    org = helpers.party_org(covered=[employer])
+    member = helpers.member(org, employer=employer, name="在职党员")
+    c = client_of(user_a)
+    r = c.post(
+        "/party/reports/new/",
+        {
+            "community": Area.objects.get(code=COMMUNITY).pk,
+            "member": member.pk,
+            "reported_on": "2024-02-01",
+        },
+    )
+    assert r.status_code == 302
+    report = CommunityReport.objects.get(member=member)
+    assert (report.kind, report.party_org, report.employer) == ("member", org, employer)
+    assert "在职党员" in c.get(f"/party/reports/{report.pk}/").content.decode()
