@@ -165,23 +165,3 @@ def test_it_requires_an_owner_for_an_organisation_or_party_team():
     with pytest.raises(ValidationError):
         f.team(owner_kind="party")
     assert f.team(owner_kind="party", owner_party_org_id=42).owner_party_org_id == 42
-
-
-def test_it_records_training_awards_evaluations_and_complaints():
-    v, t = f.volunteer(), f.team()
-    services.training_add(
-        actor="t", volunteer=v, title="急救培训", held_on=dt.date(2024, 1, 1), hours=4
-    )
-    services.award_add(
-        actor="t",
-        volunteer=v,
-        title="优秀志愿者",
-        awarded_by="珠晖区文明办",
-        awarded_on=dt.date(2024, 3, 5),
-    )
-    services.evaluation_add(actor="t", volunteer=v, team=t, period="2024", grade="excellent")
-    c = services.complaint_file(actor="t", team=t, volunteer=v, content="迟到")
-    services.complaint_resolve(actor="t", complaint=c, resolution="已约谈")
-    assert (v.trainings.count(), v.awards.count(), v.evaluations.count()) == (1, 1, 1)
-    c.refresh_from_db()
-    assert c.status == "resolved" and c.area_code == t.area_code

@@ -308,3 +308,43 @@ def certificate_for_verification(number: str) -> Certificate | None:
         .exclude(status=CertificateStatus.PUBLICISING)
         .first()
     )
+
+
+# Split by concept; re-exported so callers keep `selectors.<name>`.
+from gongzhi.volunteers.selectors.privacy import (  # noqa: E402
+    access_log,
+    consent_outdated,
+    personal_data,
+)
+from gongzhi.volunteers.selectors.records import (  # noqa: E402
+    award_list,
+    complaint_by_token,
+    complaint_get,
+    complaint_list,
+    complaints_by,
+    correction_get,
+    correction_list,
+    evaluation_list,
+    training_get,
+    training_list,
+    training_records,
+    volunteer_for_record,
+)
+
+__all__ = [
+    "access_log",
+    "award_list",
+    "complaint_by_token",
+    "complaint_get",
+    "complaint_list",
+    "complaints_by",
+    "consent_outdated",
+    "correction_get",
+    "correction_list",
+    "evaluation_list",
+    "personal_data",
+    "training_get",
+    "training_list",
+    "training_records",
+    "volunteer_for_record",
+]
