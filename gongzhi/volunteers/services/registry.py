@@ -98,6 +98,13 @@ def volunteer_register(
     return v
 
 
+DERIVED = {
+    "name": ("name_simplified", "name_pinyin", "name_initials"),
+    "phone": ("phone_bidx", "phone_last4"),
+    "area": ("area_code",),
+}
+
+
 @transaction.atomic
 def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Volunteer:
     allowed = {"name", "phone", "area", "skills", "status", "withdrawn_on"}
@@ -117,7 +124,10 @@ def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Vol
         setattr(volunteer, key, value)
     if "area" in changes:
         volunteer.area_code = changes["area"].code
-    volunteer.save()
+    # Only the changed columns and what derives from them: a full save from a stale instance
+    # would write back an old running total (approved_minutes) over a concurrent approval.
+    fields = set(changes) | {f for key in changes for f in DERIVED.get(key, ())}
+    volunteer.save(update_fields=sorted(fields))
     audit.record(
         actor=actor,
         action="volunteers.update",

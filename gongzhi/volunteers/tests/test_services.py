@@ -165,3 +165,15 @@ def test_it_requires_an_owner_for_an_organisation_or_party_team():
     with pytest.raises(ValidationError):
         f.team(owner_kind="party")
     assert f.team(owner_kind="party", owner_party_org_id=42).owner_party_org_id == 42
+
+
+def test_an_update_from_a_stale_instance_keeps_the_running_total():
+    """Found by the star_distribution property test: a full save() wrote back 0 minutes."""
+    v, t = f.volunteer(), f.team()
+    e = services.hours_record(
+        actor="t", volunteer=v, team=t, minutes=90, service_date=dt.date(2024, 1, 1), content="x"
+    )
+    services.hours_approve(actor="t", entry_ids=[e.pk])
+    services.volunteer_update(actor="t", volunteer=v, phone="13711112222")  # v is stale
+    v.refresh_from_db()
+    assert v.approved_minutes == 90 and v.phone_last4 == "2222"
