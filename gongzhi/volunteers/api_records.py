@@ -358,11 +358,16 @@ class CorrectionIn(Schema):
 
 class CorrectionOut(Schema):
     id: int
+    volunteer_number: str
     field: str
     new_value_shown: str
     status: str
     requested_at: dt.datetime
     decision_note: str
+
+    @staticmethod
+    def resolve_volunteer_number(obj: Any) -> str:
+        return obj.volunteer.number
 
 
 class DecideIn(Schema):
@@ -434,7 +439,9 @@ def edit(request: HttpRequest, payload: MyDataIn) -> Any:
 
 @router.get("/me/corrections", response=list[CorrectionOut])
 def my_corrections(request: HttpRequest) -> Any:
-    return list(_me(request).correction_requests.order_by("-requested_at"))
+    return list(
+        _me(request).correction_requests.select_related("volunteer").order_by("-requested_at")
+    )
 
 
 @router.post("/me/corrections", response={201: CorrectionOut})
