@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.pii import EncryptedCharField
 from gongzhi.core.scope import ScopeSpec
 
-TEAM_SCOPE = ScopeSpec(area="area_code", orgs={"orgs.socialorg": "owner_org_id"})
+# The team's area and owning organisation; a Party-owned team's records reach its Party
+# organisation too (as Team's own ScopeSpec does).
+TEAM_SCOPE = ScopeSpec(
+    area="area_code",
+    orgs={"orgs.socialorg": "owner_org_id", "party.partyorg": "team__owner_party_org_id"},
+)
 
 
 class Training(models.Model):
@@ -86,7 +91,13 @@ class TrainingRecord(models.Model):
         _("组织单位（社会组织）编号"), null=True, blank=True
     )
 
-    scope = TEAM_SCOPE
+    scope = ScopeSpec(
+        area="area_code",
+        orgs={
+            "orgs.socialorg": "owner_org_id",
+            "party.partyorg": "training__team__owner_party_org_id",
+        },
+    )
 
     class Meta:
         verbose_name = _("培训记录")

@@ -43,3 +43,23 @@ def objects(street_areas, make_user):
 def test_permission_matrix(objects, make_user, role, area, perm, obj, allowed):
     user = make_user(role, area=area)
     assert user.has_perm(perm, objects[obj]) is allowed
+
+
+def test_a_party_secretary_handles_complaints_about_their_party_organisations_team(
+    street_areas, make_user
+):
+    from gongzhi.volunteers import selectors
+
+    t = f.team(street_areas["a"].code, owner_kind="party", owner_party_org_id=4242)
+    complaint = services.complaint_file(actor="t", team=t, content="x")
+    secretary = make_user("party_secretary", area=None)
+    from django.contrib.contenttypes.models import ContentType
+
+    from gongzhi.accounts.models import Membership
+
+    # A plain id, as Team keeps it: this app does not import the party app.
+    party_org = ContentType.objects.get(app_label="party", model="partyorg")
+    Membership.objects.filter(user=secretary).update(org_type=party_org, org_id=4242)
+    secretary = type(secretary).objects.get(pk=secretary.pk)
+    assert selectors.complaint_list(user=secretary).filter(pk=complaint.pk).exists()
+    assert secretary.has_perm("volunteers.handle_complaint", complaint)
