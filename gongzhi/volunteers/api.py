@@ -22,11 +22,24 @@ from gongzhi.volunteers.views.common import volunteer_from_code
 router = Router(tags=["volunteers"])
 
 
-def _me(request: HttpRequest) -> Volunteer:
+def _mount_records() -> None:
+    from gongzhi.volunteers.api_records import router as records_router
+
+    router.add_router("", records_router)
+
+
+def me_consented(request: HttpRequest) -> Volunteer:
+    """The caller's volunteer profile; 422 on `consent` while the privacy notice they agreed
+    to is not the current one (PIPL art. 14; POST /me/consent agrees again)."""
     v = selectors.volunteer_of(request.user)
     if v is None:
         raise Http404
+    if selectors.consent_outdated(v):
+        raise ValidationError({"consent": _("个人信息处理告知书已更新，请先阅读并重新同意")})
     return v
+
+
+_me = me_consented
 
 
 def _need(request: HttpRequest, perm: str, obj: Any = None) -> None:
@@ -308,3 +321,6 @@ def verify(request: HttpRequest, number: str) -> Any:
         issuer_name=cert.issuer_name,
         issued_on=cert.issued_on,
     )
+
+
+_mount_records()
