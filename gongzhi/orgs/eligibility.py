@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.calendar import WorkCalendar
 from gongzhi.orgs.models import (
     AnnualReport,
     CreditListing,
@@ -28,17 +29,6 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a non-leap year
         return day.replace(year=day.year + years, day=28)
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """Monday–Friday working days after `day`. Statutory holidays are not modelled here; the
-    deadline is therefore the earliest it can be, which errs on the side of the organisation."""
-    current = day
-    while n > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            n -= 1
-    return current
 
 
 def report_due(year: int) -> dt.date:
@@ -132,11 +122,14 @@ def promotion_due(entry: CreditListing, today: dt.date) -> bool:
     )
 
 
-def removal_due_by(entry: CreditListing) -> dt.date | None:
-    """民政部令60号 art. 7: removal within 5 working days of verified rectification."""
+def removal_due_by(entry: CreditListing, cal: WorkCalendar | None = None) -> dt.date | None:
+    """民政部令60号 art. 7: removal within 5 working days of verified rectification — working
+    days of the loaded holiday notice (statutory holidays off, 调休 weekend days on)."""
     if entry.rectified_on is None:
         return None
-    return add_working_days(entry.rectified_on, rules().delist_within_working_days)
+    return (cal or WorkCalendar()).add_working_days(
+        entry.rectified_on, rules().delist_within_working_days
+    )
 
 
 def flags(org: SocialOrg, today: dt.date) -> list[dict[str, Any]]:
@@ -150,6 +143,7 @@ def flags(org: SocialOrg, today: dt.date) -> list[dict[str, Any]]:
                 "text": _("未按时报送%(y)d年度工作报告，符合列入活动异常名录情形") % {"y": year},
             }
         )
+    cal = WorkCalendar()  # one per page: each year's holiday rows are read once
     for entry in org.listings.all():
         if promotion_due(entry, today) and not entry.promotions.exists():
             out.append(
@@ -158,7 +152,7 @@ def flags(org: SocialOrg, today: dt.date) -> list[dict[str, Any]]:
                     "text": _("列入活动异常名录已满2年，应提请列入严重违法失信名单"),
                 }
             )
-        due = removal_due_by(entry)
+        due = removal_due_by(entry, cal)
         if entry.in_force and due is not None and today > due:
             out.append(
                 {
