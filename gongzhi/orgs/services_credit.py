@@ -28,7 +28,7 @@ from gongzhi.orgs.models import (
     PenaltyKind,
     SocialOrg,
 )
-from gongzhi.orgs.rules_config import rules
+from gongzhi.orgs.rules_config import rules, serious_list_years
 
 
 def _svc() -> Any:
@@ -93,10 +93,29 @@ def penalty_record(
     svc = _svc()
     svc.require(actor, "orgs.record_penalty", org)
     svc._check_past(decided_on, "decided_on", _("处罚日期"))
+    if decided_on < org.registered_on:
+        raise ValidationError({"decided_on": _("处罚日期不能早于登记（备案）日期")})
+    if org.deregistered_on is not None and decided_on > org.deregistered_on:
+        raise ValidationError({"decided_on": _("处罚日期不能晚于注销（撤销）日期")})
     if kind not in PenaltyKind.values:
         raise ValidationError({"kind": _("请选择处罚种类")})
-    if kind == PenaltyKind.FINE and not fine_yuan:
-        raise ValidationError({"fine_yuan": _("罚款处罚请填写金额")})
+    if kind == PenaltyKind.FINE:
+        if fine_yuan is None or not fine_yuan.is_finite() or fine_yuan <= 0:
+            raise ValidationError({"fine_yuan": _("罚款处罚请填写大于0的金额")})
+        # The column holds 12 integer digits and 2 decimals (分).
+        if fine_yuan >= Decimal("1e12") or fine_yuan != fine_yuan.quantize(Decimal("0.01")):
+            raise ValidationError({"fine_yuan": _("罚款金额应为不超过两位小数的合理数额")})
+    elif fine_yuan is not None:
+        raise ValidationError({"fine_yuan": _("只有罚款处罚填写罚款金额")})
+    texts = {
+        "authority": (authority, _("处罚机关"), 120),
+        "decision_no": (decision_no, _("处罚决定书文号"), 60),
+        "reason": (reason, _("违法事实"), 300),
+    }
+    for name, (value, label, limit) in texts.items():
+        if len(value or "") > limit:
+            raise ValidationError({name: _("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}})
+    authority, decision_no, reason = ((v or "").strip() for v, _l, _n in texts.values())
     penalty = Penalty.objects.create(
         org=org,
         decided_on=decided_on,
@@ -370,3 +389,53 @@ def listings_promote_overdue(*, actor: Any, today: dt.date | None = None) -> lis
         )
         for entry in entries
     ]
+
+
+# The audit trail names the scheduled run as the actor (a string actor acts for the platform).
+EXPIRY_ACTOR = "task:orgs.end_expired_serious_listings"
+
+
+@transaction.atomic
+def listings_end_expired(*, actor: Any, today: dt.date | None = None) -> list[CreditListing]:
+    """End every 严重违法失信名单 entry whose term has run (民政部令60号: five years unless the
+    law says otherwise, rules_config). The entry is removed on the day its term ended, not the
+    day this runs, so "was it listed on date D" stays true however late the run; each removal
+    is audited. A user acts within the organisations they manage; the scheduled task
+    (`EXPIRY_ACTOR`) for the whole platform. Running it twice ends nothing twice."""
+    svc = _svc()
+    today = today or svc.today()
+    config = rules()
+    shortest = min([config.serious_list_years, *config.serious_list_years_by_cause.values()])
+    qs = CreditListing.objects.filter(
+        list_kind=ListKind.SERIOUS,
+        state=ListingState.CONFIRMED,
+        removed_on__isnull=True,
+        listed_on__lte=eligibility.add_years(today, -shortest),
+    ).select_related("org", "org__authority")
+    user = svc.is_user(actor)
+    if user:
+        qs = restrict(qs, actor)
+    ended: list[CreditListing] = []
+    for entry in qs.order_by("listed_on", "id"):
+        end = eligibility.serious_term_ends(entry)
+        if end is None or end > today:
+            continue
+        if user and not actor.has_perm("orgs.manage_listing", entry.org):
+            continue
+        years = serious_list_years(entry.cause, config)
+        reason = _("列入严重违法失信名单期满%(n)d年，依规移出") % {"n": years}
+        # Conditional update: a concurrent run (another worker) cannot end the entry twice.
+        if not CreditListing.objects.filter(pk=entry.pk, removed_on__isnull=True).update(
+            removed_on=end, removal_reason=reason
+        ):
+            continue
+        entry.removed_on, entry.removal_reason = end, reason
+        audit.record(
+            actor=actor,
+            action="orgs.listing_expire",
+            obj=entry,
+            before={"removed_on": None},
+            after={"removed_on": end, "reason": reason, "term_years": years, "run_on": today},
+        )
+        ended.append(entry)
+    return ended
