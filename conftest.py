@@ -132,7 +132,12 @@ def browser() -> Any:
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield b
         b.close()
@@ -141,7 +146,9 @@ def browser() -> Any:
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Any:
     """A desktop-sized page on the live server; `page.base` is the server URL."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url
+    )
     pg = context.new_page()
     pg.set_default_timeout(15000)
     pg.base = live_server.url
@@ -153,7 +160,11 @@ def page(browser: Any, live_server: Any) -> Any:
 def phone_page(browser: Any, live_server: Any) -> Any:
     """A phone-sized page (375 x 812, touch) on the live server."""
     context = browser.new_context(
-        locale="zh-CN", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, base_url=live_server.url
+        locale="zh-CN",
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        base_url=live_server.url,
     )
     pg = context.new_page()
     pg.set_default_timeout(15000)
@@ -183,5 +194,10 @@ def axe_violations(page: Any) -> list[Any]:
     """WCAG 2.1 AA violations on the current page (axe-core via axe-playwright-python)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    result = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
     return [v for v in result.response["violations"]]

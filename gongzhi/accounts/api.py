@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from gongzhi.accounts import services
 from gongzhi.accounts.models import ApiToken
@@ -59,7 +59,7 @@ def me(request: HttpRequest) -> Any:
 @router.post("/tokens", response={201: TokenOut})
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     token, key = services.token_create(actor=request.user, user=request.user, name=payload.name)  # type: ignore[arg-type]
-    return 201, TokenOut(id=token.pk, name=token.name, prefix=token.prefix, key=key)
+    return Status(201, TokenOut(id=token.pk, name=token.name, prefix=token.prefix, key=key))
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
@@ -68,4 +68,4 @@ def revoke_token(request: HttpRequest, token_id: int) -> Any:
     if token is None:
         raise Http404
     services.token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)

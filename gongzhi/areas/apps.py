@@ -8,4 +8,4 @@ class AreasConfig(AppConfig):
     verbose_name = _("行政区划")
 
     def ready(self) -> None:
-        from gongzhi.areas import importers  # noqa: F401  (registers the importer)
+        from gongzhi.areas import exporters, importers  # noqa: F401  (registers them)

@@ -36,9 +36,11 @@ def ensure_divisions(Area) -> None:  # type: ignore[no-untyped-def]
         code=PROVINCE[0], defaults={"name": PROVINCE[1], "kind": PROVINCE[2], "prefix": "43"}
     )
     city, _ = Area.objects.get_or_create(
-        code=CITY[0], defaults={"name": CITY[1], "kind": CITY[2], "parent": province, "prefix": "4304"}
+        code=CITY[0],
+        defaults={"name": CITY[1], "kind": CITY[2], "parent": province, "prefix": "4304"},
     )
     for code, name, kind in COUNTY_UNITS + ZONES:
         Area.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "parent": city, "prefix": code[: PREFIX[kind]]}
+            code=code,
+            defaults={"name": name, "kind": kind, "parent": city, "prefix": code[: PREFIX[kind]]},
         )

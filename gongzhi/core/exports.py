@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
@@ -25,7 +26,7 @@ from gongzhi.core.pii import mask
 
 @dataclass(frozen=True)
 class ExportColumn:
-    header: str
+    header: Any  # a lazy translation is fine: resolved per export in the user's language
     get: Callable[[Any], Any]
     pii: str | None = None
 
@@ -53,6 +54,8 @@ def _rows(exporter: Exporter, user: Any, reveal: bool) -> Iterator[list[Any]]:
         row = []
         for c in cols:
             value = c.get(obj)
+            if isinstance(value, Promise):
+                value = str(value)
             if c.pii and not reveal:
                 value = mask(value, c.pii)
             if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("jobs/<str:job_id>/", views.job_progress, name="job_progress"),
+    path("audit/", views.audit_list, name="audit_list"),
 ]
 
 from gongzhi.core import import_views  # noqa: E402

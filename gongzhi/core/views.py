@@ -52,3 +52,24 @@ def job_progress(request: HttpRequest, job_id: str) -> HttpResponse:
             }
         )
     return render(request, "core/job_progress.html", {"job": job})
+
+
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The audit administrator's view of the chain (MLPS: audit records reviewable, kept ≥ 6 months)."""
+    from django.core.exceptions import PermissionDenied
+    from django.db.models import Q
+
+    from gongzhi.core import audit
+    from gongzhi.core.models import AuditEvent
+
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("core.view_audit"):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()
+    events = AuditEvent.objects.order_by("-id")
+    if q:
+        events = events.filter(Q(actor_label__icontains=q) | Q(action__icontains=q) | Q(object_id=q))
+    return render(request, "core/audit_list.html", {"events": events[:200], "q": q, "report": audit.verify()})

@@ -20,6 +20,7 @@ register(
         selector=lambda user: area_list(user=user),
         api_detail_url=lambda obj: f"/api/v1/areas/{obj.code}",
         api_list_url="/api/v1/areas/",
+        export_kind="areas",
         marker=lambda obj: obj.code,
     )
 )

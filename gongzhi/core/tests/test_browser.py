@@ -17,9 +17,11 @@ def test_a_district_admin_logs_in_switches_language_and_sees_the_home_page(page,
     with page.expect_navigation():
         page.select_option("#lang-select", "en")
     assert page.locator("html").get_attribute("lang") == "en"
+    assert "Home" in page.title()
     with page.expect_navigation():
         page.select_option("#lang-select", "zh-hant")
     assert page.locator("html").get_attribute("lang") == "zh-Hant"
+    assert "首頁" in page.title()
     screenshot(page, "home-zh-hant")
 
 

@@ -1,0 +1,36 @@
+"""Fill empty msgstr entries of a catalogue from a glossary (JSON: source -> translation).
+
+Used for English: translations are kept in `gongzhi/locale/en.json` (reviewable, merge-friendly)
+and written into the catalogue by `scripts/messages.sh`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import polib
+
+
+def fill(po_path: str, glossary_path: str) -> tuple[int, int]:
+    glossary = json.load(open(glossary_path, encoding="utf-8"))
+    po = polib.pofile(po_path)
+    filled = missing = 0
+    for entry in po:
+        if entry.msgid_plural:
+            continue
+        target = glossary.get(entry.msgid)
+        if target:
+            entry.msgstr = target
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            filled += 1
+        elif not entry.msgstr:
+            missing += 1
+    po.save(po_path)
+    return filled, missing
+
+
+if __name__ == "__main__":
+    done, left = fill(sys.argv[1], sys.argv[2])
+    print(f"{sys.argv[1]}: {done} from glossary, {left} still untranslated")
