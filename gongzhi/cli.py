@@ -73,7 +73,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
-    call_command("db_worker", interval=args.interval)
+    call_command(
+        "db_worker", interval=args.interval, batch=args.batch, startup_delay=not args.batch
+    )
     return 0
 
 
@@ -225,6 +227,38 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from gongzhi.core.backup import backup
+
+    path = backup(Path(args.file))
+    print(f"backup written to {path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import subprocess as sp
+
+    from gongzhi.core.backup import restore
+
+    if not args.yes:
+        print(
+            "restore replaces every record of the database: add --yes to confirm", file=sys.stderr
+        )
+        return 2
+    try:
+        restore(Path(args.file))
+    except FileNotFoundError:
+        print(f"error: {args.file} does not exist", file=sys.stderr)
+        return 2
+    except sp.CalledProcessError as exc:
+        print(
+            f"error: restore failed: {exc.stderr.decode(errors='replace')[-500:]}", file=sys.stderr
+        )
+        return 1
+    print(f"restored from {args.file}")
+    return 0
+
+
 def cmd_figures(args: argparse.Namespace) -> int:
     try:
         from gongzhi.metrics.cli import figures
@@ -264,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_demo)
     sp = sub.add_parser("worker", help="run background tasks (imports, exports)")
     sp.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+    sp.add_argument("--batch", action="store_true", help="run what is queued, then exit")
     sp.set_defaults(func=cmd_worker)
     sp = sub.add_parser("migrate", help="create or update the database tables")
     sp.add_argument("--quiet", action="store_true")
@@ -298,6 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("audit", help="verify or seal the audit chain")
     sp.add_argument("action", choices=["verify", "seal"])
     sp.set_defaults(func=cmd_audit)
+    sp = sub.add_parser("backup", help="write a consistent backup of the database to FILE")
+    sp.add_argument("file")
+    sp.set_defaults(func=cmd_backup)
+    sp = sub.add_parser("restore", help="replace the database with a backup FILE")
+    sp.add_argument("file")
+    sp.add_argument("--yes", action="store_true", help="confirm replacing every record")
+    sp.set_defaults(func=cmd_restore)
     sp = sub.add_parser("figures", help="the seed's six figures as of a date")
     sp.add_argument("--as-of", required=True)
     sp.add_argument("--unit", help="area code to restrict to")

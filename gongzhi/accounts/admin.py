@@ -14,7 +14,10 @@ class MembershipInline(admin.TabularInline):
 class GongzhiUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ("username", "display_name", "is_active", "locked_until", "last_login")
-    fieldsets = (*UserAdmin.fieldsets, ("gongzhi", {"fields": ("display_name", "totp_required", "locked_until", "failed_logins")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("gongzhi", {"fields": ("display_name", "totp_required", "locked_until", "failed_logins")}),
+    )
 
 
 admin.site.register(ApiToken)

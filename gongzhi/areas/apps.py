@@ -9,3 +9,7 @@ class AreasConfig(AppConfig):
 
     def ready(self) -> None:
         from gongzhi.areas import exporters, importers  # noqa: F401  (registers them)
+        from gongzhi.areas.cards import area_cards
+        from gongzhi.core import registry
+
+        registry.register_home_card(area_cards)

@@ -11,7 +11,16 @@ from gongzhi.core.models import AuditEvent, ImportRun, Job
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("seq", "at", "actor_label", "action", "object_type", "object_id", "result", "client_ip")
+    list_display = (
+        "seq",
+        "at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "result",
+        "client_ip",
+    )
     list_filter = ("result", "action")
     search_fields = ("actor_label", "action", "object_id")
 

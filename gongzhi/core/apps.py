@@ -10,4 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from gongzhi.core import registry
 
-        registry.register_nav(label=_("审计记录"), url_name="audit_list", order=90, roles={"audit_admin"})
+        registry.register_nav(
+            label=_("审计记录"), url_name="audit_list", order=90, roles={"audit_admin"}
+        )

@@ -71,5 +71,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     events = AuditEvent.objects.order_by("-id")
     if q:
-        events = events.filter(Q(actor_label__icontains=q) | Q(action__icontains=q) | Q(object_id=q))
-    return render(request, "core/audit_list.html", {"events": events[:200], "q": q, "report": audit.verify()})
+        events = events.filter(
+            Q(actor_label__icontains=q) | Q(action__icontains=q) | Q(object_id=q)
+        )
+    return render(
+        request, "core/audit_list.html", {"events": events[:200], "q": q, "report": audit.verify()}
+    )
