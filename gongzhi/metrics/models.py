@@ -53,6 +53,9 @@ class StagedDelta(models.Model):
         verbose_name = _("统计汇总（暂存）")
         verbose_name_plural = _("统计汇总（暂存）")
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.figure} {self.day} {self.value:+d}"
+
 
 class SummaryState(models.Model):
     figure = models.CharField(_("指标"), max_length=40, unique=True)

@@ -19,8 +19,10 @@ from django.http import Http404
 from gongzhi.areas.models import CHILD_KIND, Area, Kind
 from gongzhi.core.scope import scope_of
 from gongzhi.metrics import figures as F
-from gongzhi.metrics import sources  # noqa: F401  (registers the figures)
-from gongzhi.metrics import summaries
+from gongzhi.metrics import (
+    sources,  # noqa: F401  (registers the figures)
+    summaries,
+)
 
 CITY_CODE = "430400000000"
 

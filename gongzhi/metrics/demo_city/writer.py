@@ -65,7 +65,7 @@ class TableWriter:
         self.model = model
         meta = model._meta
         self.fields = [meta.get_field(f) for f in fields]
-        self.columns = [f.column for f in self.fields]  # type: ignore[union-attr]
+        self.columns: list[str] = [str(f.column) for f in self.fields]  # type: ignore[union-attr]
         self.table = meta.db_table
         self.batch: list[tuple[Any, ...]] = []
         self.batch_size = batch_size
