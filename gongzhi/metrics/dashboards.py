@@ -45,7 +45,7 @@ class Dashboard:
 
 OVERVIEW = Dashboard(
     key="overview",
-    label=_("全市概览"),
+    label=_("统计概览"),
     url_name="metrics:overview",
     figure_keys=tuple(F.HEADLINE),
     map_figure="social_orgs",

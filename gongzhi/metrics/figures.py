@@ -107,3 +107,33 @@ def step_changes(
     if end is not None and current:
         out.append((code, end, -current))
     return out
+
+
+def intervals_union(code: str, intervals: list[tuple[dt.date, dt.date | None]]) -> list[Row]:
+    """+1/-1 changes for “covered on the day” where coverage is the union of [start, end)."""
+    spans = sorted((s, e) for s, e in intervals if e is None or e > s)
+    out: list[Row] = []
+    cur_s: dt.date | None = None
+    cur_e: dt.date | None = None
+    for s, e in spans:
+        if cur_s is None:
+            cur_s, cur_e = s, e
+        elif cur_e is None or s <= cur_e:
+            cur_e = None if (cur_e is None or e is None) else max(cur_e, e)
+        else:
+            out += interval_changes(code, cur_s, cur_e)
+            cur_s, cur_e = s, e
+    if cur_s is not None:
+        out += interval_changes(code, cur_s, cur_e)
+    return out
+
+
+def clip(
+    start: dt.date, end: dt.date | None, *bounds: tuple[dt.date, dt.date | None]
+) -> tuple[dt.date, dt.date | None]:
+    """The intersection of [start, end) with each [s, e)."""
+    for s, e in bounds:
+        start = max(start, s)
+        if e is not None:
+            end = e if end is None else min(end, e)
+    return start, end

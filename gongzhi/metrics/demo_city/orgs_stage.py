@@ -185,7 +185,8 @@ def _plan_employees(rng: random.Random, orgs: list[OrgPlan], tg: T.Targets) -> N
     for org in orgs:
         if not org.active_on(T.AS_OF):
             continue
-        years = [y for y in org.employees if report_submitted_on(y, org.id) <= T.AS_OF]
+        # orgs.selectors: a report on year Y speaks for 31 December of Y.
+        years = [y for y in org.employees if y <= T.AS_OF.year]
         if years:
             counted.append((org, max(years)))
     if not counted:
