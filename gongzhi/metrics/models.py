@@ -7,7 +7,7 @@ of that month up to the date: at most a few hundred index-ordered rows, whatever
 of the base tables. The rows are rebuilt from the base tables by `summaries.refresh`
 (the background task `metrics.refresh_summaries`, after every committed change to a counted
 record, and `python -m django refresh_metrics`); `SummaryState` records when each figure
-was last rebuilt and whether changes are pending (freshness, docs/metrics.md).
+was last rebuilt and whether changes are pending (freshness: gongzhi/metrics/README.md).
 """
 
 from __future__ import annotations

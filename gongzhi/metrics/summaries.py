@@ -1,4 +1,4 @@
-"""Rebuild and read the summary tables (models.Delta). Freshness: docs/metrics.md.
+"""Rebuild and read the summary tables (models.Delta). Freshness: gongzhi/metrics/README.md.
 
 Rebuilding a figure is one transaction: its changes by community and day are staged from
 the base tables (in SQL for the large tables), then summed into day and month rows for

@@ -1,4 +1,4 @@
-"""Background rebuild of the summary tables (freshness: docs/metrics.md)."""
+"""Background rebuild of the summary tables (freshness: gongzhi/metrics/README.md)."""
 
 from __future__ import annotations
 
