@@ -46,8 +46,10 @@ KEYS = (
 
 
 def six_figures_sql(day: dt.date) -> dict[str, int]:
-    year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
+    from gongzhi.metrics.benchkit import overview_floor_sql
+
+    sql, params = overview_floor_sql(day)
     with connection.cursor() as cur:
-        cur.execute(SQL, {"d": day, "y": year})
+        cur.execute(sql, params)
         row = cur.fetchone()
     return {k: int(v or 0) for k, v in zip(KEYS, row, strict=True)}
