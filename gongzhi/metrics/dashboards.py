@@ -81,7 +81,7 @@ VOLUNTEERS = Dashboard(
     url_name="metrics:volunteers",
     figure_keys=(
         "volunteers",
-        "volunteer_hours",
+        "volunteer_minutes",
         "activities",
         "stars_1",
         "stars_2",
