@@ -29,8 +29,8 @@ run: install messages
 	$(BIN)/gongzhi demo
 
 lint: install
-	$(BIN)/ruff check gongzhi bench
-	$(BIN)/ruff format --check gongzhi bench
+	$(BIN)/ruff check gongzhi $(wildcard bench)
+	$(BIN)/ruff format --check gongzhi $(wildcard bench)
 	$(BIN)/mypy gongzhi
 
 test: install system-deps messages lint

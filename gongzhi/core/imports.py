@@ -173,6 +173,9 @@ class Importer:
     label: ClassVar[Any]
     columns: ClassVar[list[Column]]
     key: ClassVar[tuple[str, ...]]
+    # Who runs the import (set by `run_import` before validation, so rows can be checked
+    # against the actor's scope and rights in `prepare`/`clean_row`).
+    actor: Any = None
 
     def prepare(self, rows: list[dict[str, Any]]) -> None:
         return None
@@ -337,6 +340,7 @@ def run_import(
 ) -> ImportResult:
     """Validate every row, then commit all or nothing. Never raises for bad data."""
     result = ImportResult(kind=importer.kind)
+    importer.actor = actor
     sha = hashlib.sha256(raw).hexdigest()
     try:
         rows_iter = read_rows(name, raw)

@@ -1,0 +1,372 @@
+"""Writes for evaluations, penalties and the credit lists (民政部令39号, 民政部令60号).
+
+Re-exported by `gongzhi.orgs.services`; other apps (the party app proposing a listing for
+"no Party organisation set up as required") call them through that module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongzhi.core import audit
+from gongzhi.core.scope import restrict
+from gongzhi.orgs import eligibility
+from gongzhi.orgs.models import (
+    CreditListing,
+    Evaluation,
+    ListingCause,
+    ListingState,
+    ListKind,
+    OrgStatus,
+    Penalty,
+    PenaltyKind,
+    SocialOrg,
+)
+from gongzhi.orgs.rules_config import rules
+
+
+def _svc() -> Any:
+    from gongzhi.orgs import services
+
+    return services
+
+
+@transaction.atomic
+def evaluation_record(
+    *,
+    actor: Any,
+    org: SocialOrg,
+    evaluated_on: dt.date,
+    score: int,
+    authority: str = "",
+    certificate_no: str = "",
+) -> Evaluation:
+    """Record an evaluation; the grade follows from the score by the configured cut-offs and is
+    valid five years. An ineligible organisation is refused with every reason."""
+    svc = _svc()
+    svc.require(actor, "orgs.record_grade", org)
+    svc._check_past(evaluated_on, "evaluated_on", _("评估日期"))
+    config = rules()
+    if score is None or not 0 <= int(score) <= config.score_max:
+        raise ValidationError({"score": _("评估得分应在 0–%(m)d 之间") % {"m": config.score_max}})
+    refusals = eligibility.evaluation_refusals(org, evaluated_on)
+    if refusals:
+        raise ValidationError({"org": [_("不符合参加评估的条件：") + r for r in refusals]})
+    evaluation = Evaluation.objects.create(
+        org=org,
+        evaluated_on=evaluated_on,
+        score=int(score),
+        grade=eligibility.grade_for(int(score)),
+        valid_until=eligibility.add_years(evaluated_on, config.grade_valid_years),
+        authority=authority,
+        certificate_no=certificate_no,
+        recorded_by=svc.actor_label(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="orgs.evaluation_record",
+        obj=evaluation,
+        after={"org": org.pk, "score": evaluation.score, "grade": evaluation.grade},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def penalty_record(
+    *,
+    actor: Any,
+    org: SocialOrg,
+    decided_on: dt.date,
+    kind: str,
+    fine_yuan: Decimal | None = None,
+    authority: str = "",
+    decision_no: str = "",
+    reason: str = "",
+) -> Penalty:
+    """A penalty decision. A fine at or above the threshold proposes the serious list."""
+    svc = _svc()
+    svc.require(actor, "orgs.record_penalty", org)
+    svc._check_past(decided_on, "decided_on", _("处罚日期"))
+    if kind not in PenaltyKind.values:
+        raise ValidationError({"kind": _("请选择处罚种类")})
+    if kind == PenaltyKind.FINE and not fine_yuan:
+        raise ValidationError({"fine_yuan": _("罚款处罚请填写金额")})
+    penalty = Penalty.objects.create(
+        org=org,
+        decided_on=decided_on,
+        kind=kind,
+        fine_yuan=fine_yuan,
+        authority=authority,
+        decision_no=decision_no,
+        reason=reason,
+        recorded_by=svc.actor_label(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="orgs.penalty_record",
+        obj=penalty,
+        after={"kind": kind, "fine_yuan": fine_yuan},
+    )
+    if fine_yuan is not None and fine_yuan >= rules().serious_fine_yuan:
+        # 民政部令60号 art. 11: a fine of 50,000 yuan or more -> serious list (for review).
+        listing_propose(
+            actor=actor,
+            org=org,
+            list_kind=ListKind.SERIOUS,
+            cause=ListingCause.LARGE_FINE,
+            detail=decision_no or reason,
+            on=decided_on,
+        )
+    return penalty
+
+
+def _check_list(list_kind: str, cause: str) -> None:
+    if list_kind not in ListKind.values:
+        raise ValidationError({"list_kind": _("请选择名单")})
+    if cause not in ListingCause.values:
+        raise ValidationError({"cause": _("请选择列入事由")})
+
+
+def _open_entry(org: SocialOrg, list_kind: str, cause: str) -> CreditListing | None:
+    return (
+        CreditListing.objects.filter(
+            org=org,
+            list_kind=list_kind,
+            cause=cause,
+            state__in=[ListingState.PROPOSED, ListingState.CONFIRMED],
+            removed_on__isnull=True,
+        )
+        .order_by("-listed_on")
+        .first()
+    )
+
+
+@transaction.atomic
+def listing_add(
+    *,
+    actor: Any,
+    org: SocialOrg,
+    list_kind: str,
+    cause: str,
+    listed_on: dt.date,
+    detail: str = "",
+    authority: str = "",
+    decision_no: str = "",
+) -> CreditListing:
+    """The authority's decision to list an organisation (confirmed at once)."""
+    svc = _svc()
+    svc.require(actor, "orgs.manage_listing", org)
+    _check_list(list_kind, cause)
+    svc._check_past(listed_on, "listed_on", _("列入日期"))
+    if listed_on < org.registered_on:
+        raise ValidationError({"listed_on": _("列入日期不能早于登记（备案）日期")})
+    existing = _open_entry(org, list_kind, cause)
+    if existing is not None and existing.state == ListingState.CONFIRMED:
+        raise ValidationError({"cause": _("该组织已因同一事由列入此名单")})
+    if existing is not None:  # a pending proposal: the decision confirms it
+        return listing_confirm(
+            actor=actor,
+            listing=existing,
+            listed_on=listed_on,
+            authority=authority,
+            decision_no=decision_no,
+        )
+    entry = CreditListing.objects.create(
+        org=org,
+        list_kind=list_kind,
+        cause=cause,
+        detail=detail,
+        listed_on=listed_on,
+        authority=authority,
+        decision_no=decision_no,
+        state=ListingState.CONFIRMED,
+        recorded_by=svc.actor_label(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="orgs.listing_add",
+        obj=entry,
+        after={"org": org.pk, "list": list_kind, "cause": cause, "on": listed_on},
+    )
+    return entry
+
+
+@transaction.atomic
+def listing_propose(
+    *,
+    actor: Any,
+    org: SocialOrg,
+    list_kind: str,
+    cause: str,
+    detail: str = "",
+    on: dt.date | None = None,
+    promoted_from: CreditListing | None = None,
+) -> CreditListing:
+    """Propose a listing for the authority's review (flags, other apps, promotions). Idempotent:
+    an open proposal or entry with the same list and cause is returned, not duplicated."""
+    svc = _svc()
+    _check_list(list_kind, cause)
+    existing = _open_entry(org, list_kind, cause)
+    if existing is not None:
+        return existing
+    entry = CreditListing.objects.create(
+        org=org,
+        list_kind=list_kind,
+        cause=cause,
+        detail=detail,
+        listed_on=on or svc.today(),
+        state=ListingState.PROPOSED,
+        promoted_from=promoted_from,
+        recorded_by=svc.actor_label(actor),
+    )
+    audit.record(
+        actor=actor,
+        action="orgs.listing_propose",
+        obj=entry,
+        after={"org": org.pk, "list": list_kind, "cause": cause},
+    )
+    return entry
+
+
+@transaction.atomic
+def listing_confirm(
+    *,
+    actor: Any,
+    listing: CreditListing,
+    listed_on: dt.date | None = None,
+    authority: str = "",
+    decision_no: str = "",
+) -> CreditListing:
+    svc = _svc()
+    svc.require(actor, "orgs.manage_listing", listing.org)
+    if listing.state != ListingState.PROPOSED:
+        raise ValidationError({"state": _("只有待审核的记录可以确认")})
+    listing.state = ListingState.CONFIRMED
+    listing.listed_on = svc._check_past(listed_on or svc.today(), "listed_on", _("列入日期"))
+    listing.authority = authority or listing.authority
+    listing.decision_no = decision_no or listing.decision_no
+    listing.save()
+    audit.record(actor=actor, action="orgs.listing_confirm", obj=listing)
+    return listing
+
+
+@transaction.atomic
+def listing_reject(*, actor: Any, listing: CreditListing, reason: str) -> CreditListing:
+    svc = _svc()
+    svc.require(actor, "orgs.manage_listing", listing.org)
+    if listing.state != ListingState.PROPOSED:
+        raise ValidationError({"state": _("只有待审核的记录可以不予列入")})
+    if not (reason or "").strip():
+        raise ValidationError({"removal_reason": _("请填写不予列入的理由")})
+    listing.state = ListingState.REJECTED
+    listing.removal_reason = reason.strip()
+    listing.save()
+    audit.record(actor=actor, action="orgs.listing_reject", obj=listing, after={"reason": reason})
+    return listing
+
+
+@transaction.atomic
+def listing_remove(
+    *,
+    actor: Any,
+    listing: CreditListing,
+    removed_on: dt.date,
+    reason: str,
+    rectified_on: dt.date | None = None,
+    rectification: str = "",
+) -> CreditListing:
+    """移出名录. With a verified rectification the removal is due within 5 working days of it
+    (民政部令60号 art. 7); a later removal is still recorded and the page shows it was late."""
+    svc = _svc()
+    svc.require(actor, "orgs.manage_listing", listing.org)
+    if not listing.in_force:
+        raise ValidationError({"state": _("该记录不在名录中，无需移出")})
+    svc._check_past(removed_on, "removed_on", _("移出日期"))
+    if removed_on < listing.listed_on:
+        raise ValidationError({"removed_on": _("移出日期不能早于列入日期")})
+    if rectified_on is not None:
+        if rectified_on < listing.listed_on or rectified_on > removed_on:
+            raise ValidationError({"rectified_on": _("整改核实日期应在列入日期与移出日期之间")})
+        listing.rectified_on = rectified_on
+        listing.rectification = rectification
+    if not (reason or "").strip():
+        raise ValidationError({"removal_reason": _("请填写移出原因")})
+    listing.removed_on = removed_on
+    listing.removal_reason = reason.strip()
+    listing.save()
+    audit.record(
+        actor=actor,
+        action="orgs.listing_remove",
+        obj=listing,
+        after={"removed_on": removed_on, "reason": reason, "rectified_on": rectified_on},
+    )
+    return listing
+
+
+def _orgs_for(actor: Any) -> Any:
+    qs = SocialOrg.objects.filter(status=OrgStatus.NORMAL)
+    return restrict(qs, actor) if _svc().is_user(actor) else qs
+
+
+def listings_flag_missing_reports(
+    *, actor: Any, year: int, today: dt.date | None = None
+) -> list[CreditListing]:
+    """Propose the anomaly list for every organisation (in the actor's scope) that missed the
+    report on `year` (民政部令60号 art. 4(1)). Proposals await the authority's review."""
+    today = today or _svc().today()
+    if today <= eligibility.report_due(year):
+        return []
+    out = []
+    candidates = (
+        _orgs_for(actor)
+        .exclude(kind="community")
+        .filter(registered_on__lte=dt.date(year, 12, 31))
+        .prefetch_related("annual_reports")
+    )
+    for org in candidates:
+        if eligibility.missing_report(org, year, today):
+            out.append(
+                listing_propose(
+                    actor=actor,
+                    org=org,
+                    list_kind=ListKind.ANOMALY,
+                    cause=ListingCause.NO_ANNUAL_REPORT,
+                    detail=_("%(y)d年度工作报告") % {"y": year},
+                    on=today,
+                )
+            )
+    return out
+
+
+def listings_promote_overdue(*, actor: Any, today: dt.date | None = None) -> list[CreditListing]:
+    """Anomaly entries in force for two years are proposed for the serious list, for review
+    (民政部令60号 art. 11(1)); each entry is promoted once."""
+    today = today or _svc().today()
+    cutoff = eligibility.add_years(today, -rules().anomaly_years_to_serious)
+    entries = CreditListing.objects.filter(
+        org__in=_orgs_for(actor),
+        list_kind=ListKind.ANOMALY,
+        state=ListingState.CONFIRMED,
+        removed_on__isnull=True,
+        listed_on__lte=cutoff,
+        promotions__isnull=True,
+    ).select_related("org")
+    return [
+        listing_propose(
+            actor=actor,
+            org=entry.org,
+            list_kind=ListKind.SERIOUS,
+            cause=ListingCause.ANOMALY_TWO_YEARS,
+            detail=_("%(d)s 列入活动异常名录（%(c)s）")
+            % {"d": entry.listed_on.isoformat(), "c": entry.get_cause_display()},
+            on=today,
+            promoted_from=entry,
+        )
+        for entry in entries
+    ]
