@@ -138,5 +138,13 @@ def write_orgs(ctx: CityContext, orgs_stage: ModuleType) -> None:
     reset_sequences(SocialOrg)
 
 
-# Stages for the apps built beside this one (annual reports, party, volunteers) join here.
-LATER_STAGES: list[tuple[str, Callable[[CityContext], None]]] = []
+def _reports(ctx: CityContext) -> None:
+    from gongzhi.metrics.demo_city import party_stage
+
+    if not hasattr(ctx, "covered"):
+        ctx.covered = set()  # type: ignore[attr-defined]
+    party_stage.write_reports(ctx)
+
+
+# Stages for the apps built beside this one join here as they land.
+LATER_STAGES: list[tuple[str, Callable[[CityContext], None]]] = [("annual_reports", _reports)]
