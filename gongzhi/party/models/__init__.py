@@ -1,0 +1,78 @@
+"""The party app's tables, split by concept (organisations, members, life, transfers, alliances)."""
+
+from gongzhi.party.models.alliances import (
+    Alliance,
+    AllianceItem,
+    AllianceMeeting,
+    AllianceMember,
+    CommunityReport,
+    ItemKind,
+    ItemStatus,
+    ReportKind,
+    ServiceRecord,
+)
+from gongzhi.party.models.life import (
+    MEMBERS_MEETINGS,
+    AppraisalGrade,
+    Grade,
+    LifeKind,
+    OrgLifeRecord,
+)
+from gongzhi.party.models.members import (
+    FLAT_DUES,
+    MILESTONES,
+    DuesCategory,
+    Gender,
+    Instructor,
+    InstructorAssignment,
+    MemberStatus,
+    PartyMember,
+)
+from gongzhi.party.models.organisations import (
+    BRANCH_KINDS,
+    BuiltBy,
+    PartyOrg,
+    PartyOrgCoverage,
+    PartyOrgKind,
+    PartyPost,
+    PostKind,
+    RegionalKind,
+)
+from gongzhi.party.models.transfers import TRANSFER_FLOW, DuesPayment, Transfer, TransferState
+
+__all__ = [
+    "BRANCH_KINDS",
+    "FLAT_DUES",
+    "MEMBERS_MEETINGS",
+    "MILESTONES",
+    "TRANSFER_FLOW",
+    "Alliance",
+    "AllianceItem",
+    "AllianceMeeting",
+    "AllianceMember",
+    "AppraisalGrade",
+    "BuiltBy",
+    "CommunityReport",
+    "DuesCategory",
+    "DuesPayment",
+    "Gender",
+    "Grade",
+    "Instructor",
+    "InstructorAssignment",
+    "ItemKind",
+    "ItemStatus",
+    "LifeKind",
+    "MemberStatus",
+    "OrgLifeRecord",
+    "PartyMember",
+    "PartyOrg",
+    "PartyOrgCoverage",
+    "PartyOrgKind",
+    "PartyPost",
+    "PostKind",
+    "RegionalKind",
+    "ReportKind",
+    "ServiceRecord",
+    "Transfer",
+    "TransferState",
+]

@@ -1,0 +1,135 @@
+"""Every read of the party app, scoped through `gongzhi.core.scope` (split by concept).
+
+Coverage figures for the metrics app (all scoped to `user`; `as_of` is a `datetime.date`;
+`area_prefix` is a division-code prefix such as "430405" for one district, None for all
+the user sees):
+
+    active_social_orgs(*, user, as_of, area_prefix=None) -> QuerySet[SocialOrg]
+        social organisations registered on `as_of` and not yet deregistered.
+    orgs_with_party_org(*, user, as_of, area_prefix=None) -> QuerySet[SocialOrg]
+        of those, the ones covered by an active Party organisation, own or joint.
+    party_orgs_as_of(*, user, as_of, area_prefix=None) -> QuerySet[PartyOrg]
+        Party organisations established and not dissolved on `as_of`.
+    members_as_of(*, user, as_of, area_prefix=None) -> QuerySet[PartyMember]
+        members (formal and probationary) in an active Party organisation on `as_of`.
+    member_counts(*, user, as_of, area_prefix=None) -> {"formal", "probationary", "total"}
+    coverage_figures(*, user, as_of, area_prefix=None, unit_name="") -> CoverageFigures
+        one unit: social_orgs, orgs_with_party_org, orgs_with_instructor_only, party_orgs,
+        formal_members, probationary_members, party_members (property),
+        organisational_coverage (组织覆盖率 %, Decimal) = orgs_with_party_org / social_orgs,
+        work_coverage (工作覆盖率 %) = (orgs_with_party_org + orgs_with_instructor_only)
+        / social_orgs; `.as_dict()` for JSON.
+    coverage_by_district(*, user, as_of) -> list[CoverageFigures]
+        one row per county/district (unit_code = 6-digit prefix), in four queries.
+
+Four-builds coverage (四建联动: 工会/共青团/妇联) lives in the orgs app's annual reports,
+which this branch does not have; it is not computed here.
+
+Checks (the worklist, issue 4): `orgs_requiring_party_org(*, user, as_of)` (应建未建 — the
+credit-list cause the orgs app takes), `orgs_without_party_work`, `joint_branches_over_limit`,
+`branches_without_committee`, `branches_too_large`, `orgs_that_should_be_committees`,
+`elections_due`, `meeting_gaps`, `probations_due`, `transfers_expired`, `receipts_overdue`,
+and `worklist(*, user, today=None, party_org=None) -> list[WorkItem]`.
+"""
+
+from gongzhi.party.selectors.checks import (
+    MeetingGap,
+    WorkItem,
+    branches_too_large,
+    branches_without_committee,
+    elections_due,
+    joint_branches_over_limit,
+    meeting_gaps,
+    orgs_requiring_party_org,
+    orgs_that_should_be_committees,
+    orgs_without_party_work,
+    party_orgs_with_counts,
+    probations_due,
+    receipts_overdue,
+    transfers_expired,
+    worklist,
+)
+from gongzhi.party.selectors.coverage import (
+    CoverageFigures,
+    active_social_orgs,
+    coverage_by_district,
+    coverage_figures,
+    member_counts,
+    members_as_of,
+    orgs_with_party_org,
+    party_orgs_as_of,
+    rate,
+)
+from gongzhi.party.selectors.records import (
+    alliance_get,
+    alliance_list,
+    assignment_list,
+    coverages_of,
+    dues_list,
+    instructor_get,
+    instructor_list,
+    item_list,
+    life_record_get,
+    life_record_list,
+    member_get,
+    member_list,
+    party_org_choices,
+    party_org_get,
+    party_org_list,
+    posts_of,
+    report_list,
+    scope_areas,
+    service_rollup,
+    social_org_choices,
+    transfer_get,
+    transfer_list,
+)
+
+__all__ = [
+    "CoverageFigures",
+    "MeetingGap",
+    "WorkItem",
+    "active_social_orgs",
+    "alliance_get",
+    "alliance_list",
+    "assignment_list",
+    "branches_too_large",
+    "branches_without_committee",
+    "coverage_by_district",
+    "coverage_figures",
+    "coverages_of",
+    "dues_list",
+    "elections_due",
+    "instructor_get",
+    "instructor_list",
+    "item_list",
+    "joint_branches_over_limit",
+    "life_record_get",
+    "life_record_list",
+    "meeting_gaps",
+    "member_counts",
+    "member_get",
+    "member_list",
+    "members_as_of",
+    "orgs_requiring_party_org",
+    "orgs_that_should_be_committees",
+    "orgs_with_party_org",
+    "orgs_without_party_work",
+    "party_org_choices",
+    "party_org_get",
+    "party_org_list",
+    "party_orgs_as_of",
+    "party_orgs_with_counts",
+    "posts_of",
+    "probations_due",
+    "rate",
+    "receipts_overdue",
+    "report_list",
+    "scope_areas",
+    "service_rollup",
+    "social_org_choices",
+    "transfer_get",
+    "transfer_list",
+    "transfers_expired",
+    "worklist",
+]

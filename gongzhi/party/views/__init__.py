@@ -1,0 +1,1 @@
+"""Pages of the party app, thin: they read through selectors and write through services."""
