@@ -77,7 +77,7 @@ def write_reports(ctx: Any) -> None:
     from gongzhi.orgs.models import AnnualReport
 
     rng, now = ctx.rng, timezone.now()
-    covered = getattr(ctx, "covered", set())
+    covered: set[int] = getattr(ctx, "covered", set())
     total = sum(len(o.employees) for o in ctx.orgs)
     w = TableWriter(
         AnnualReport, REPORT_FIELDS, progress=ctx.progress, stage="年度报告", total=total

@@ -28,6 +28,8 @@ class CityContext:
     progress: Progress | None = None
     area_ids: dict[str, int] = field(default_factory=dict)
     orgs: list[Any] = field(default_factory=list)
+    party_groups: list[list[Any]] = field(default_factory=list)
+    covered: set[int] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
 
     def area_id(self, code: str) -> int:
@@ -138,13 +140,27 @@ def write_orgs(ctx: CityContext, orgs_stage: ModuleType) -> None:
     reset_sequences(SocialOrg)
 
 
+def _plan_party(ctx: CityContext) -> None:
+    from gongzhi.metrics.demo_city import party_stage
+
+    party_stage.plan_party(ctx)
+
+
 def _reports(ctx: CityContext) -> None:
     from gongzhi.metrics.demo_city import party_stage
 
-    if not hasattr(ctx, "covered"):
-        ctx.covered = set()  # type: ignore[attr-defined]
     party_stage.write_reports(ctx)
 
 
+def _party(ctx: CityContext) -> None:
+    from gongzhi.metrics.demo_city import party_stage
+
+    party_stage.write_party(ctx)
+
+
 # Stages for the apps built beside this one join here as they land.
-LATER_STAGES: list[tuple[str, Callable[[CityContext], None]]] = [("annual_reports", _reports)]
+LATER_STAGES: list[tuple[str, Callable[[CityContext], None]]] = [
+    ("plan_party", _plan_party),
+    ("annual_reports", _reports),
+    ("party", _party),
+]

@@ -290,7 +290,7 @@ def write_volunteers(ctx: Any) -> None:
         sequences[prefix] += 1
         # hours: activities in the volunteer's county-level unit after registration
         unit = community[:6]
-        days, acts = pool_days.get(unit), pool.get(unit)
+        days, acts = pool_days.get(unit, []), pool.get(unit, [])
         minutes_total, last = 0, None
         if acts:
             lo = bisect.bisect_left(days, registered)

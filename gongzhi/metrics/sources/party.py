@@ -148,3 +148,70 @@ register(
         order=70,
     )
 )
+
+
+# --- 应建未建: organisations with >= 3 formal members and no branch of their own --------------
+def _count_should_build(user: Any, day: dt.date, prefix: str | None) -> int:
+    from gongzhi.party.selectors.checks import orgs_requiring_party_org
+
+    qs = orgs_requiring_party_org(user=user, as_of=day)
+    return qs.filter(area_code__startswith=prefix).count() if prefix else qs.count()
+
+
+def _stage_should_build() -> list[Row]:
+    from gongzhi.party.models import BuiltBy
+    from gongzhi.party.rules_config import current
+
+    need = current().min_formal_members_for_own_branch
+    orgs = _org_spans()
+    members: dict[int, list[tuple[dt.date, dt.date | None, dt.date]]] = defaultdict(list)
+    for employer, joined, left, formal in PartyMember.objects.filter(
+        employer__isnull=False, became_formal_on__isnull=False
+    ).values_list("employer_id", "joined_on", "left_on", "became_formal_on"):
+        members[employer].append((joined, left, formal))  # type: ignore[arg-type]
+    own: dict[int, list[Span]] = defaultdict(list)
+    for org_id, s, e, ps, pe in PartyOrgCoverage.objects.filter(
+        party_org__built_by=BuiltBy.SINGLE
+    ).values_list(
+        "org_id", "started_on", "ended_on", "party_org__established_on", "party_org__dissolved_on"
+    ):
+        own[org_id].append(clip(s, e, (ps, pe)))
+    out: list[Row] = []
+    for org_id, facts in members.items():
+        if org_id not in orgs:
+            continue
+        code, (reg, dereg) = orgs[org_id]
+        points = {reg} | ({dereg} if dereg else set())
+        for joined, left, formal in facts:
+            points |= {joined, formal} | ({left} if left else set())
+        for s, e in own[org_id]:
+            points |= {s} | ({e} if e else set())
+
+        def inside(day: dt.date, s: dt.date, e: dt.date | None) -> bool:
+            return s <= day and (e is None or e > day)
+
+        current_v = 0
+        for day in sorted(points):
+            formal_n = sum(1 for j, gone, f in facts if inside(day, j, gone) and f <= day)
+            v = int(
+                inside(day, reg, dereg)
+                and formal_n >= need
+                and not any(inside(day, s, e) for s, e in own[org_id] if e is None or e > s)
+            )
+            if v != current_v:
+                out.append((code, day, v - current_v))
+                current_v = v
+    return out
+
+
+register(
+    Figure(
+        "should_build_not_built",
+        _("应建未建（≥3名正式党员未单独建立党组织）"),
+        _("家"),
+        _count_should_build,
+        stage=_stage_should_build,
+        watch=["party.PartyMember", "party.PartyOrgCoverage", "party.PartyOrg", "orgs.SocialOrg"],
+        order=75,
+    )
+)
