@@ -95,12 +95,12 @@ TEMPLATES = [
 ]
 
 
-def _database() -> Any:
-    url = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gongzhi.sqlite3'}")
+def _database(var: str = "DATABASE_URL") -> Any:
+    url = env_str(var, f"sqlite:///{VAR_DIR / 'gongzhi.sqlite3'}")
     try:
         db = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     except Exception as exc:  # dj-database-url raises several kinds
-        raise SettingError("DATABASE_URL", str(exc)) from None
+        raise SettingError(var, str(exc)) from None
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the writer; IMMEDIATE avoids upgrade deadlocks.
         db["OPTIONS"] = {
@@ -113,11 +113,19 @@ def _database() -> Any:
     elif db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("OPTIONS", {})
     else:
-        raise SettingError("DATABASE_URL", "only sqlite:// and postgres:// are supported")
+        raise SettingError(var, "only sqlite:// and postgres:// are supported")
     return db
 
 
 DATABASES = {"default": _database()}
+# A PostgreSQL read replica (docs/scale.md § Read replicas): inert unless this is set.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = _database("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    GONGZHI_READ_REPLICA = "replica"
+    GONGZHI_REPLICA_PIN_SECONDS = env_int("GONGZHI_REPLICA_PIN_SECONDS", 5, minimum=1)
+    DATABASE_ROUTERS = ["gongzhi.core.dbrouter.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(1, "gongzhi.core.dbrouter.PinPrimaryMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

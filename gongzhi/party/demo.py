@@ -83,6 +83,9 @@ def _members(
 
 @transaction.atomic
 def load_small(ctx: Any) -> None:
+    # Loading the demo twice adds nothing (make run loads it only into an empty database).
+    if PartyOrg.objects.filter(synthetic=True).exists():
+        return
     rng = random.Random(ctx.seed)
     today = timezone.localdate()
     community = Area.objects.get(code="430405001001")

@@ -1,3 +1,305 @@
-from ninja import Router
+"""/api/v1/volunteers/: self-service for the mobile client (sign-up, check-in) and organisers.
+
+Auth is the core API's (session or `Authorization: Bearer gz_...`). Records out of the
+caller's scope are 404; domain errors are 422 naming the field (gongzhi/api.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from gongzhi.volunteers import selectors, services
+from gongzhi.volunteers.models import Enrollment, EntryStatus, Volunteer
+from gongzhi.volunteers.views.common import volunteer_from_code
 
 router = Router(tags=["volunteers"])
+
+
+def _me(request: HttpRequest) -> Volunteer:
+    v = selectors.volunteer_of(request.user)
+    if v is None:
+        raise Http404
+    return v
+
+
+def _need(request: HttpRequest, perm: str, obj: Any = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+class VolunteerOut(Schema):
+    id: int
+    number: str
+    name: str
+    phone_masked: str
+    id_number_masked: str
+    area_code: str
+    registered_on: dt.date
+    status: str
+    approved_hours: float
+    stars: int
+
+
+class ShiftOut(Schema):
+    id: int
+    activity_id: int
+    title: str
+    category: str
+    team: str
+    area_code: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    enrolled: int = 0
+    waiting: int = 0
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return obj.activity.title
+
+    @staticmethod
+    def resolve_category(obj: Any) -> str:
+        return obj.activity.category
+
+    @staticmethod
+    def resolve_team(obj: Any) -> str:
+        return obj.activity.team.name
+
+
+class EnrollmentOut(Schema):
+    id: int
+    shift_id: int
+    status: str
+    checked_in_at: dt.datetime | None
+    checked_out_at: dt.datetime | None
+
+
+class CheckinIn(Schema):
+    token: str
+    action: Literal["in", "out"] = "in"
+
+
+class CheckinOut(Schema):
+    enrollment: EnrollmentOut
+    minutes: int | None = None
+
+
+class OrganiserCheckinIn(Schema):
+    volunteer_number: str | None = None
+    code: str | None = None
+    action: Literal["in", "out"] = "in"
+
+
+class TeamOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    owner_kind: str
+    area_code: str
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    category: str
+    team_id: int
+    area_code: str
+    status: str
+
+
+class HoursOut(Schema):
+    id: int
+    volunteer_id: int
+    team_id: int
+    shift_id: int | None
+    kind: str
+    source: str
+    status: str
+    minutes: int
+    service_date: dt.date
+    content: str
+
+
+class ApproveIn(Schema):
+    ids: list[int]
+
+
+class ApproveOut(Schema):
+    approved: list[int]
+    skipped: list[int]
+
+
+class VerifyOut(Schema):
+    number: str
+    status: str
+    hours: float
+    period_from: dt.date
+    period_to: dt.date
+    issuer_name: str
+    issued_on: dt.date | None
+
+
+# --- the volunteer's own --------------------------------------------------------------------
+
+
+@router.get("/me", response=VolunteerOut)
+def me(request: HttpRequest) -> Any:
+    return _me(request)
+
+
+@router.get("/me/enrollments", response=list[EnrollmentOut])
+def my_enrollments(request: HttpRequest) -> Any:
+    return list(selectors.enrollments_of(_me(request))[:100])
+
+
+@router.get("/shifts", response=list[ShiftOut])
+def open_shifts(request: HttpRequest, category: str | None = None, near: str | None = None) -> Any:
+    qs = selectors.open_shifts_for(volunteer=selectors.volunteer_of(request.user), near=near)
+    if category:
+        qs = qs.filter(activity__category=category)
+    return list(qs[:100])
+
+
+@router.get("/shifts/{shift_id}", response=ShiftOut)
+def open_shift(request: HttpRequest, shift_id: int) -> Any:
+    return selectors.open_shift_get(shift_id)
+
+
+@router.post("/shifts/{shift_id}/signup", response={201: EnrollmentOut})
+def signup(request: HttpRequest, shift_id: int) -> Any:
+    shift = selectors.open_shift_get(shift_id)
+    return 201, services.enrollment_signup(actor=request.user, volunteer=_me(request), shift=shift)
+
+
+@router.post("/enrollments/{enrollment_id}/cancel", response=EnrollmentOut)
+def cancel(request: HttpRequest, enrollment_id: int) -> Any:
+    e = Enrollment.objects.filter(pk=enrollment_id, volunteer=_me(request)).first()
+    if e is None:
+        raise Http404
+    services.enrollment_cancel(actor=request.user, enrollment=e)
+    e.refresh_from_db()
+    return e
+
+
+@router.post("/checkin", response=CheckinOut)
+def checkin(request: HttpRequest, payload: CheckinIn) -> Any:
+    """The volunteer scanned the shift's QR code: check in (or out) by its token."""
+    v = _me(request)
+    shift = selectors.shift_by_token(payload.token)
+    e = Enrollment.objects.filter(shift=shift, volunteer=v).first()
+    if e is None:
+        raise ValidationError({"token": _("您没有报名此班次")})
+    return _attend(request, e, payload.action, Enrollment.Method.API)
+
+
+def _attend(request: HttpRequest, e: Enrollment, action: str, method: str) -> CheckinOut:
+    minutes = None
+    if action == "out":
+        entry = services.enrollment_checkout(actor=request.user, enrollment=e)
+        minutes = entry.minutes if entry else 0
+    else:
+        services.enrollment_checkin(actor=request.user, enrollment=e, method=method)
+    e.refresh_from_db(fields=["status", "checked_in_at", "checked_out_at"])
+    return CheckinOut(enrollment=EnrollmentOut.from_orm(e), minutes=minutes)
+
+
+# --- organisers ------------------------------------------------------------------------------
+
+
+@router.post("/shifts/{shift_id}/attendance", response=CheckinOut)
+def organiser_checkin(request: HttpRequest, shift_id: int, payload: OrganiserCheckinIn) -> Any:
+    """An organiser checks a volunteer in/out: by their scanned personal code or number."""
+    shift = selectors.shift_get(user=request.user, pk=shift_id)
+    _need(request, "volunteers.organise", shift)
+    number = payload.volunteer_number
+    if payload.code:
+        number = volunteer_from_code(payload.code)
+        if number is None:
+            raise ValidationError({"code": _("不是有效的志愿者二维码")})
+    if not number:
+        raise ValidationError({"volunteer_number": _("请提供志愿者编号或二维码")})
+    e = Enrollment.objects.filter(shift=shift, volunteer__number=number).first()
+    if e is None:
+        raise ValidationError({"volunteer_number": _("该志愿者没有报名此班次")})
+    method = Enrollment.Method.VOLUNTEER_QR if payload.code else Enrollment.Method.LIST
+    return _attend(request, e, payload.action, method)
+
+
+@router.get("/people", response=list[VolunteerOut])
+def people(request: HttpRequest, q: str = "") -> Any:
+    if q:
+        return selectors.volunteer_search(user=request.user, query=q, limit=50)
+    return list(selectors.volunteer_list(user=request.user)[:50])
+
+
+@router.get("/people/{volunteer_id}", response=VolunteerOut)
+def person(request: HttpRequest, volunteer_id: int) -> Any:
+    return selectors.volunteer_get(user=request.user, pk=volunteer_id)
+
+
+@router.get("/teams", response=list[TeamOut])
+def teams(request: HttpRequest) -> Any:
+    return list(selectors.team_list(user=request.user)[:200])
+
+
+@router.get("/teams/{team_id}", response=TeamOut)
+def team(request: HttpRequest, team_id: int) -> Any:
+    return selectors.team_get(user=request.user, pk=team_id)
+
+
+@router.get("/activities", response=list[ActivityOut])
+def activities(request: HttpRequest) -> Any:
+    return list(selectors.activity_list(user=request.user)[:200])
+
+
+@router.get("/activities/{activity_id}", response=ActivityOut)
+def activity(request: HttpRequest, activity_id: int) -> Any:
+    return selectors.activity_get(user=request.user, pk=activity_id)
+
+
+@router.get("/hours", response=list[HoursOut])
+def hours(request: HttpRequest, status: str | None = None) -> Any:
+    return list(selectors.hours_list(user=request.user, status=status)[:500])
+
+
+@router.post("/hours/approve", response=ApproveOut)
+def approve(request: HttpRequest, payload: ApproveIn) -> Any:
+    allowed = [
+        e.pk
+        for e in selectors.hours_list(user=request.user, status=EntryStatus.PENDING).filter(
+            pk__in=payload.ids
+        )
+        if request.user.has_perm("volunteers.approve_hours", e)
+    ]
+    result = services.hours_approve(actor=request.user, entry_ids=allowed)
+    skipped = [pk for pk, _r in result.skipped] + sorted(set(payload.ids) - set(allowed))
+    return ApproveOut(approved=result.approved, skipped=skipped)
+
+
+@router.get("/hours/{entry_id}", response=HoursOut)
+def hours_entry(request: HttpRequest, entry_id: int) -> Any:
+    return selectors.hours_get(user=request.user, pk=entry_id)
+
+
+@router.get("/verify/{number}", response=VerifyOut, auth=None)
+def verify(request: HttpRequest, number: str) -> Any:
+    """Public: confirms a certificate's number, hours and issuer; no personal data."""
+    cert = selectors.certificate_for_verification(number)
+    if cert is None:
+        raise Http404
+    return VerifyOut(
+        number=cert.number,
+        status=cert.status,
+        hours=cert.hours,
+        period_from=cert.period_from,
+        period_to=cert.period_to,
+        issuer_name=cert.issuer_name,
+        issued_on=cert.issued_on,
+    )

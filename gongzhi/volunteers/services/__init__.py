@@ -1,0 +1,71 @@
+"""Every write of the volunteers app, split by concept; import from here."""
+
+from gongzhi.volunteers.services.activities import (
+    activity_create,
+    activity_publish,
+    enrollment_cancel,
+    enrollment_checkin,
+    enrollment_checkout,
+    enrollment_signup,
+    shift_create,
+    signup_blocker,
+)
+from gongzhi.volunteers.services.certificates import (
+    certificate_issue,
+    certificate_request,
+    certificate_withdraw,
+)
+from gongzhi.volunteers.services.hours import (
+    ApprovalResult,
+    hours_approve,
+    hours_decline,
+    hours_record,
+    hours_reverse,
+    hours_self_report,
+)
+from gongzhi.volunteers.services.registry import (
+    award_add,
+    complaint_file,
+    complaint_resolve,
+    evaluation_add,
+    qualification_add,
+    team_create,
+    team_member_add,
+    team_member_leave,
+    training_add,
+    volunteer_link_user,
+    volunteer_register,
+    volunteer_update,
+)
+
+__all__ = [
+    "ApprovalResult",
+    "activity_create",
+    "activity_publish",
+    "award_add",
+    "certificate_issue",
+    "certificate_request",
+    "certificate_withdraw",
+    "complaint_file",
+    "complaint_resolve",
+    "enrollment_cancel",
+    "enrollment_checkin",
+    "enrollment_checkout",
+    "enrollment_signup",
+    "evaluation_add",
+    "hours_approve",
+    "hours_decline",
+    "hours_record",
+    "hours_reverse",
+    "hours_self_report",
+    "qualification_add",
+    "shift_create",
+    "signup_blocker",
+    "team_create",
+    "team_member_add",
+    "team_member_leave",
+    "training_add",
+    "volunteer_link_user",
+    "volunteer_register",
+    "volunteer_update",
+]

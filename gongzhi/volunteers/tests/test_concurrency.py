@@ -1,0 +1,116 @@
+"""Concurrent check-ins, check-outs and approvals of one volunteer do not double count.
+
+Two threads, each with its own database connection, race on PostgreSQL; the row locks
+(volunteer, then enrollment) and the partial unique constraint on attendance entries keep
+exactly one attendance entry and one approval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from gongzhi.volunteers import services
+from gongzhi.volunteers.models import Enrollment, HoursEntry, Volunteer
+from gongzhi.volunteers.tests import factories as f
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs two PostgreSQL connections"
+    ),
+]
+
+
+def _race(target, n=2):
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(target())
+        except BaseException as exc:  # collected and inspected by the test
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results, errors
+
+
+def _enrolled():
+    t = f.team()
+    start = timezone.now() - dt.timedelta(hours=1)
+    s = f.shift(f.activity(t), start=start, hours=2)
+    v = f.volunteer()
+    e = Enrollment(shift=s, volunteer=v, status="enrolled", queued_at=start - dt.timedelta(days=1))
+    e.save()
+    return v, s, e
+
+
+def test_two_simultaneous_check_ins_and_check_outs_write_one_attendance_entry():
+    v, s, e = _enrolled()
+    _res, errors = _race(
+        lambda: services.enrollment_checkin(actor="t", enrollment=e, method="api", at=s.starts_at)
+    )
+    assert errors == []
+    results, errors = _race(lambda: services.enrollment_checkout(actor="t", enrollment=e))
+    assert errors == []
+    assert HoursEntry.objects.filter(volunteer=v).count() == 1
+    assert len({r.pk for r in results}) == 1
+
+
+def test_two_simultaneous_approvals_of_the_same_entries_add_once():
+    v, s, e = _enrolled()
+    services.enrollment_checkin(actor="t", enrollment=e, method="list", at=s.starts_at)
+    entry = services.enrollment_checkout(actor="t", enrollment=e)
+    results, errors = _race(lambda: services.hours_approve(actor="t", entry_ids=[entry.pk]))
+    assert errors == []
+    assert sorted(len(r.approved) for r in results) == [0, 1]
+    assert Volunteer.objects.get(pk=v.pk).approved_minutes == entry.minutes
+
+
+def test_two_simultaneous_entries_for_one_shift_cannot_exceed_its_length():
+    v, s, e = _enrolled()
+    t = s.activity.team
+    day = timezone.localdate()
+
+    def record():
+        return services.hours_record(
+            actor="t", volunteer=v, team=t, minutes=80, service_date=day, content="x", shift=s
+        )
+
+    results, errors = _race(record)
+    assert len(results) == 1 and len(errors) == 1
+    assert "minutes" in errors[0].message_dict
+    assert (
+        sum(HoursEntry.objects.filter(volunteer=v, shift=s).values_list("minutes", flat=True)) == 80
+    )
+
+
+def test_two_simultaneous_sign_ups_for_the_last_place_waitlist_one():
+    t = f.team()
+    s = f.shift(f.activity(t), capacity=1)
+    a, b = f.volunteer(), f.volunteer()
+    pairs = iter([a, b])
+    lock = threading.Lock()
+
+    def signup():
+        with lock:
+            v = next(pairs)
+        return services.enrollment_signup(actor="t", volunteer=v, shift=s)
+
+    results, errors = _race(signup)
+    assert errors == []
+    assert sorted(r.status for r in results) == ["enrolled", "waitlisted"]

@@ -1,0 +1,1 @@
+"""Pages: phone-first self-service for volunteers, organiser pages, the public verification page."""
