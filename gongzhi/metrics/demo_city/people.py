@@ -49,11 +49,14 @@ class People:
         self._serials[key] = n + 1
         return n
 
-    def name(self) -> str:
+    def name_parts(self) -> tuple[str, str]:
         rng = self.rng
         surname = rng.choices(SURNAMES, cum_weights=self._cum)[0]
         given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
-        return surname + given
+        return surname, given
+
+    def name(self) -> str:
+        return "".join(self.name_parts())
 
     def phone(self) -> str:
         return (

@@ -158,9 +158,15 @@ def _party(ctx: CityContext) -> None:
     party_stage.write_party(ctx)
 
 
-# Stages for the apps built beside this one join here as they land.
+def _volunteers(ctx: CityContext) -> None:
+    from gongzhi.metrics.demo_city import volunteers_stage
+
+    volunteers_stage.write_volunteers(ctx)
+
+
 LATER_STAGES: list[tuple[str, Callable[[CityContext], None]]] = [
     ("plan_party", _plan_party),
     ("annual_reports", _reports),
     ("party", _party),
+    ("volunteers", _volunteers),
 ]

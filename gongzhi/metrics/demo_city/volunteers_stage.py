@@ -20,7 +20,14 @@ from gongzhi.metrics.demo_city import targets as T
 from gongzhi.metrics.demo_city.geography import URBAN
 from gongzhi.metrics.demo_city.orgs_stage import rand_date
 from gongzhi.metrics.demo_city.people import People, id_number
-from gongzhi.metrics.demo_city.writer import TableWriter, next_id, reset_sequences
+from gongzhi.metrics.demo_city.writer import (
+    TableWriter,
+    date_out,
+    datetime_out,
+    deferred_indexes,
+    next_id,
+    reset_sequences,
+)
 
 VOLUNTEERS_FROM = dt.date(2014, 1, 1)
 ACTIVITIES = 90_000  # at full scale, 2015-2026
@@ -206,7 +213,8 @@ def write_volunteers(ctx: Any) -> None:
     first_shift = next_id(Shift)
     units = sorted(teams_by_unit)
     weights = [3.0 if u in URBAN else 1.0 for u in units]
-    pool: dict[str, list[tuple[dt.date, int, int, int, str, str, int | None]]] = defaultdict(list)
+    pool: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    D, DT = date_out(), datetime_out()
     token_salt = rng.getrandbits(32)
     for n in range(n_act):
         unit = rng.choices(units, weights)[0]
@@ -247,7 +255,8 @@ def write_volunteers(ctx: Any) -> None:
                 owner,
             )
         )
-        pool[unit].append((day, aid, sid, team, cat, code, owner))
+        at = DT(dt.datetime(day.year, day.month, day.day, 18, tzinfo=tz))
+        pool[unit].append((day, aid, sid, team, cat, code, owner, D(day), at))
     ctx.counts["activities"] = act_w.close()
     shift_w.close()
     for acts in pool.values():
@@ -261,9 +270,18 @@ def write_volunteers(ctx: Any) -> None:
     years_after = list(range(2021, T.LIVING_UNTIL.year + 1))
     total = tg.volunteers + before + after_per_year * len(years_after)
     vol_w = TableWriter(
-        Volunteer, VOLUNTEER_FIELDS, progress=ctx.progress, stage="志愿者", total=total
+        Volunteer,
+        VOLUNTEER_FIELDS,
+        progress=ctx.progress,
+        stage="志愿者",
+        total=total,
+        raw=VOLUNTEER_FIELDS,  # encrypted and converted here already
+        # Entries go in after their volunteers (see TableWriter.then); rows carry driver-ready
+        # values converted once per activity.
+        then=TableWriter(HoursEntry, ENTRY_FIELDS, batch_size=10**9, raw=ENTRY_FIELDS),
     )
-    entry_w = TableWriter(HoursEntry, ENTRY_FIELDS, batch_size=50_000)
+    entry_w = vol_w.then
+    assert entry_w is not None
     communities = geo.all_communities()
     c_weights = [3.0 if c[:6] in URBAN else 1.0 for c in communities]
     cum, acc = [], 0.0
@@ -275,6 +293,7 @@ def write_volunteers(ctx: Any) -> None:
     for key, last in Counter.objects.values_list("key", "last"):
         sequences[key] = last
     vid = next_id(Volunteer)
+    now_out, consent_version = DT(now), "2020.1"
     span_before = (T.AS_OF - VOLUNTEERS_FROM).days
 
     def one(registered: dt.date, withdrawn: dt.date | None) -> None:
@@ -284,8 +303,13 @@ def write_volunteers(ctx: Any) -> None:
         birth = people.birth(1950, min(2006, registered.year - 14))
         idn = id_number(birth, people.serial(birth, male), male)
         phone = people.phone()
-        name = people.name()
-        simp, full, initials = name_keys(name)
+        surname, given = people.name_parts()
+        name = surname + given
+        # Search keys composed from the cached keys of the surname and the given name:
+        # a million distinct names through pypinyin would take minutes.
+        s1, f1, i1 = name_keys(surname)
+        s2, f2, i2 = name_keys(given)
+        simp, full, initials = s1 + s2, (f1 + f2)[:120], (i1 + i2)[:30]
         prefix = number_prefix(community, registered)
         sequences[prefix] += 1
         # hours: activities in the volunteer's county-level unit after registration
@@ -297,71 +321,45 @@ def write_volunteers(ctx: Any) -> None:
             hi = bisect.bisect_right(days, withdrawn) if withdrawn else len(acts)
             k = int(rng.expovariate(1 / ENTRIES_PER_VOLUNTEER)) if hi > lo else 0
             for _i in range(k):
-                day, aid, sid, team, cat, code, owner = acts[rng.randrange(lo, hi)]
+                day, aid, sid, team, cat, code, owner, day_out, at = acts[rng.randrange(lo, hi)]
                 minutes = rng.choice((60, 90, 120, 120, 180))
-                at = dt.datetime(day.year, day.month, day.day, 18, tzinfo=tz)
-                entry_w.add(
-                    (
-                        vid,
-                        team,
-                        aid,
-                        sid,
-                        None,
-                        "entry",
-                        "organiser",
-                        "approved",
-                        minutes,
-                        0,
-                        day,
-                        cat,
-                        "志愿服务",
-                        code,
-                        owner,
-                        None,
-                        "",
-                        None,
-                        at,
-                        None,
-                        at,
-                        None,
-                        "",
-                    )
-                )
+                # fmt: off
+                entry_w.add((vid, team, aid, sid, None, "entry", "organiser", "approved", minutes, 0,
+                             day_out, cat, "志愿服务", code, owner, None, "", None, at, None, at, None, ""))
+                # fmt: on
                 minutes_total += minutes
                 last = day if last is None or day > last else last
-        vol_w.add(
-            (
-                vid,
-                volunteer_number(prefix, sequences[prefix]),
-                name,
-                simp,
-                full,
-                initials,
-                "male" if male else "female",
-                birth,
-                "居民身份证",
-                pii.encrypt(idn),
-                pii.blind_index(idn, kind="id_number"),
-                pii.encrypt(phone),
-                pii.blind_index(phone, kind="phone"),
-                phone[-4:],
-                area_ids[community],
-                community,
-                [],
-                registered,
-                withdrawn,
-                "withdrawn" if withdrawn else "active",
-                registered,
-                "2020.1",
-                None,
-                minutes_total,
-                last,
-                True,
-                now,
-            )
-        )
+        # fmt: off
+        vol_w.add((
+            vid, volunteer_number(prefix, sequences[prefix]), name, simp, full, initials,
+            "male" if male else "female", D(birth), "居民身份证", pii.encrypt(idn),
+            pii.blind_index(idn, kind="id_number"), pii.encrypt(phone),
+            pii.blind_index(phone, kind="phone"), phone[-4:], area_ids[community], community, "[]",
+            D(registered), withdrawn and D(withdrawn), "withdrawn" if withdrawn else "active",
+            D(registered), consent_version, None, minutes_total, last and D(last), True, now_out,
+        ))
+        # fmt: on
         vid += 1
 
+    with deferred_indexes(Volunteer, HoursEntry):
+        _stream(ctx, one, tg, before, after_per_year, years_after, span_before, rng)
+        ctx.counts["volunteers"] = vol_w.close()
+        ctx.counts["hours_entries"] = entry_w.close()  # already flushed by vol_w.close()
+    for key, last in sequences.items():
+        Counter.objects.update_or_create(key=key, defaults={"last": last})
+    reset_sequences(Team, Activity, Shift, Volunteer, HoursEntry)
+
+
+def _stream(
+    ctx: Any,
+    one: Any,
+    tg: Any,
+    before: int,
+    after_per_year: int,
+    years_after: list[int],
+    span_before: int,
+    rng: Any,
+) -> None:
     for i in range(tg.volunteers):
         registered = (
             T.AS_OF
@@ -384,8 +382,3 @@ def write_volunteers(ctx: Any) -> None:
         end = min(dt.date(year, 12, 31), T.LIVING_UNTIL)
         for _i in range(after_per_year):
             one(rand_date(rng, dt.date(year, 1, 1), end), None)
-    ctx.counts["volunteers"] = vol_w.close()
-    ctx.counts["hours_entries"] = entry_w.close()
-    for key, last in sequences.items():
-        Counter.objects.update_or_create(key=key, defaults={"last": last})
-    reset_sequences(Team, Activity, Shift, Volunteer, HoursEntry)

@@ -89,7 +89,6 @@ def test_units_lists_the_children_in_scope(client_of: Any, user_a: Any, two_dist
     assert rows[0]["figures"]["social_orgs"] == 3
 
 
-@pytest.mark.xfail(strict=True, reason="all six figures need the orgs/party/volunteers merge")
 def test_an_org_scoped_user_is_counted_from_the_base_tables(
     make_user: Any, client_of: Any, two_districts: Any
 ) -> None:
@@ -130,7 +129,6 @@ def _env(tmp_path: Any) -> dict[str, str]:
     return env
 
 
-@pytest.mark.xfail(strict=True, reason="all six figures need the orgs/party/volunteers merge")
 def test_the_figures_function_acts_for_the_whole_platform(city: Any, capsys: Any) -> None:
     import argparse
 
@@ -138,6 +136,6 @@ def test_the_figures_function_acts_for_the_whole_platform(city: Any, capsys: Any
 
     assert figures(argparse.Namespace(as_of=AS_OF.isoformat(), unit=None)) == 0
     out = capsys.readouterr().out
-    assert "social_orgs" in out and "30" in out
+    assert "social_orgs" in out and "1,104" not in out and "11,045" in out and "624" in out
     assert figures(argparse.Namespace(as_of="yesterday", unit=None)) == 2
     assert figures(argparse.Namespace(as_of=AS_OF.isoformat(), unit="430499000000")) == 1
