@@ -238,10 +238,14 @@ class deferred_indexes:  # noqa: N801 (a context manager used like a function)
                 cur.execute(sql)
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def date_out() -> Callable[[Any], Any]:
     """How a date goes to the driver for this database (for rows marked raw)."""
-    return dt.date.isoformat if connection.vendor == "sqlite" else (lambda v: v)
+    return dt.date.isoformat if connection.vendor == "sqlite" else _same
 
 
 def datetime_out() -> Callable[[Any], Any]:
-    return _sqlite_datetime if connection.vendor == "sqlite" else (lambda v: v)
+    return _sqlite_datetime if connection.vendor == "sqlite" else _same
