@@ -332,7 +332,7 @@ def write_volunteers(ctx: Any) -> None:
         # fmt: off
         vol_w.add((
             vid, volunteer_number(prefix, sequences[prefix]), name, simp, full, initials,
-            "male" if male else "female", D(birth), "居民身份证", pii.encrypt(idn),
+            "M" if male else "F", D(birth), "居民身份证", pii.encrypt(idn),
             pii.blind_index(idn, kind="id_number"), pii.encrypt(phone),
             pii.blind_index(phone, kind="phone"), phone[-4:], area_ids[community], community, "[]",
             D(registered), withdrawn and D(withdrawn), "withdrawn" if withdrawn else "active",

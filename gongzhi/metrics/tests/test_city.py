@@ -168,3 +168,27 @@ def test_every_headline_key_is_named() -> None:
         "party_orgs",
         "party_members",
     ]
+
+
+def test_generated_rows_pass_their_models_validation(city: Any) -> None:
+    """Raw bulk writes skip model validation: choices and lengths are checked here instead."""
+    from django.apps import apps
+
+    for label in (
+        "orgs.SocialOrg",
+        "orgs.AnnualReport",
+        "party.PartyOrg",
+        "party.PartyOrgCoverage",
+        "party.PartyMember",
+        "party.Instructor",
+        "party.InstructorAssignment",
+        "volunteers.Team",
+        "volunteers.Activity",
+        "volunteers.Shift",
+        "volunteers.Volunteer",
+        "volunteers.HoursEntry",
+    ):
+        rows = list(apps.get_model(label).objects.order_by("?")[:20])
+        assert rows, label
+        for obj in rows:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
