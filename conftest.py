@@ -9,6 +9,12 @@ import pytest
 
 def pytest_configure(config: Any) -> None:
     from django.conf import settings
+    from hypothesis import settings as hypothesis_settings
+
+    # Speed is measured in benchmarks, never in timed tests: no per-example deadline, which
+    # on a loaded two-core machine only makes property tests flaky.
+    hypothesis_settings.register_profile("gongzhi", deadline=None)
+    hypothesis_settings.load_profile("gongzhi")
 
     # Fast hashing and in-process tasks in tests; the real backends are used in `make run`.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -18,6 +18,13 @@ def fill(po_path: str, glossary_path: str) -> tuple[int, int]:
     filled = missing = 0
     for entry in po:
         if entry.msgid_plural:
+            # Plural entries are kept in the glossary as [singular, plural].
+            forms = glossary.get(entry.msgid)
+            if isinstance(forms, list) and len(forms) == 2:
+                entry.msgstr_plural = {0: forms[0], 1: forms[1]}
+                filled += 1
+            elif not any(entry.msgstr_plural.values()):
+                missing += 1
             continue
         target = glossary.get(entry.msgid)
         if target:

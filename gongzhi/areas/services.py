@@ -15,7 +15,7 @@ from gongzhi.core import audit
 def expected_code_error(code: str, kind: str, parent: Area | None) -> str | None:
     """Why `code` cannot name a unit of `kind` under `parent`, or None."""
     kind = Kind(kind)
-    if not code.isdigit() or len(code) != CODE_LENGTH[kind]:
+    if not (code.isascii() and code.isdigit()) or len(code) != CODE_LENGTH[kind]:
         return _("区划代码应为 %(n)d 位数字") % {"n": CODE_LENGTH[kind]}
     if parent is None:
         return _("缺少上级单位")

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from gongzhi.core import views
+from gongzhi.core import reveal_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("jobs/<str:job_id>/", views.job_progress, name="job_progress"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("reveal/<str:model>/<int:pk>/<str:field>/", reveal_views.reveal, name="pii_reveal"),
 ]
 
 from gongzhi.core import import_views  # noqa: E402

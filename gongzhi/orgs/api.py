@@ -250,7 +250,7 @@ def _org(request: HttpRequest, ref: str) -> SocialOrg:
     """An organisation by id, or by its 18-character credit code."""
     if len(ref) == 18:
         return selectors.org_get(user=request.user, credit_code=ref)
-    if not ref.isdigit():
+    if not ref.isdecimal():
         raise Http404
     return selectors.org_get(user=request.user, pk=int(ref))
 
@@ -265,7 +265,7 @@ def _area(code: str, field: str) -> Area:
 @router.get("/", response=OrgPage, summary="List organisations (filters as the page)")
 def list_orgs(request: HttpRequest, filters: Query[OrgFilters]) -> Any:
     f = filters.dict()
-    limit, offset = max(1, min(f.pop("limit"), 500)), max(0, f.pop("offset"))
+    limit, offset = max(1, min(f.pop("limit"), 500)), max(0, min(f.pop("offset"), 10**9))
     if f["grade"] not in ("", "none", "1", "2", "3", "4", "5"):
         raise ValidationError({"grade": _("等级应为 1–5 或 none")})
     qs = selectors.org_list(user=request.user, **f)

@@ -19,7 +19,6 @@ from gongzhi.areas.models import Kind
 from gongzhi.areas.selectors import area_list
 from gongzhi.core import registry
 from gongzhi.core.exports import export_response
-from gongzhi.core.pii import mask
 from gongzhi.orgs import eligibility, selectors, services
 from gongzhi.orgs.forms import (
     ORG_DETAIL_FIELDS,
@@ -115,7 +114,6 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "org": org,
-        "phone": mask(org.legal_rep_phone, "phone"),
         "events": timeline(org, user),
         "reports": selectors.report_list(user=user, org=org),
         "evaluations": selectors.evaluation_list(user=user, org=org),
@@ -245,7 +243,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
     may_conclude = request.user.has_perm("orgs.change_org", org)
     initial: dict[str, Any] = {"year": timezone.localdate().year - 1}
     year = request.GET.get("year")
-    if year and year.isdigit():
+    if year and year.isdecimal():
         existing = org.annual_reports.filter(year=int(year)).first()
         initial = ReportForm.initial_from(existing) if existing else {"year": int(year)}
     form = ReportForm(request.POST or None, may_conclude=may_conclude, initial=initial)

@@ -13,12 +13,16 @@ class PartyConfig(AppConfig):
 
     def ready(self) -> None:
         from gongzhi.core import registry
+        from gongzhi.orgs.timeline import register_timeline_provider
         from gongzhi.party import exporters, importers  # noqa: F401  (register)
         from gongzhi.party.rules import VIEWERS
+        from gongzhi.party.timeline import party_timeline
 
         roles = {r.value for r in VIEWERS}
         registry.register_nav(label=_("党建"), url_name="party:index", order=20, roles=roles)
         registry.register_home_card(_home_cards)
+        # The Party organisations, instructors and yearly org life on the orgs page's timeline.
+        register_timeline_provider(party_timeline)
 
 
 def _home_cards(user: Any) -> list[dict[str, Any]]:
@@ -48,7 +52,7 @@ def _home_cards(user: Any) -> list[dict[str, Any]]:
         {
             "key": "party_worklist",
             "label": _("党建待办事项"),
-            "value": len(selectors.worklist(user=user, today=today)),
+            "value": selectors.worklist_count(user=user, today=today),
             "url": reverse("party:worklist"),
         },
     ]

@@ -52,6 +52,9 @@ rules.add_perm("party.record_dues", (is_area_admin | is_party_secretary) & objec
 rules.add_perm("party.manage_alliance", is_area_admin & object_in_scope)
 rules.add_perm("party.claim_item", (is_area_admin | is_party_secretary) & object_in_scope)
 rules.add_perm("party.import", is_city_or_district_admin)
+# Proposing 活动异常名录 entries (应建未建) for the registration authority's review: the
+# city and district Party-building offices that answer for the sector's coverage.
+rules.add_perm("party.propose_listing", is_city_or_district_admin)
 
 
 def may_step_transfer(user: Any, transfer: Any, step: str) -> bool:

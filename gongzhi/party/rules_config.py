@@ -45,6 +45,10 @@ class PartyRules:
     branch_committee_min_members: int = 7
     branch_committee_min_size: int = 3
     branch_committee_max_size: int = 7
+    # The anomaly-list proposal for 应建未建 (民政部令60号 art. 4): once the registration
+    # authority has declined a proposal, the platform-wide check does not propose the same
+    # organisation again for this many days (a locality's choice; the worklist still shows it).
+    listing_repropose_after_days: int = 365
 
     # --- terms (基层组织选举工作条例 art. 4) ---
     term_years: int = 3

@@ -25,6 +25,7 @@ urlpatterns = [
     path("alliances/<int:pk>/", w.alliance_detail, name="alliance_detail"),
     path("alliances/<int:pk>/items/<int:item_pk>/", w.item_claim, name="item_claim"),
     path("worklist/", w.worklist, name="worklist"),
+    path("worklist/propose-listings/", w.propose_listings, name="propose_listings"),
     path("coverage/", w.coverage, name="coverage"),
     path("export/<str:kind>.<str:fmt>", w.export, name="export"),
 ]

@@ -87,6 +87,10 @@ ACTIVITIES = [
 def load_small(ctx: Any) -> None:
     from faker import Faker
 
+    # Loading the demo twice adds nothing (make run loads it only into an empty database).
+    if Volunteer.objects.filter(synthetic=True).exists():
+        return
+
     rng = random.Random(ctx.seed)
     fake = Faker("zh_CN")
     fake.seed_instance(ctx.seed)

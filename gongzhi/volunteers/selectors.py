@@ -93,7 +93,7 @@ def volunteer_search(*, user: Any, query: str, limit: int = 20) -> list[Voluntee
     base = restrict(Volunteer.objects.select_related("area"), user)
     simple, ascii_q = search_variants(q)
     parts: list[QuerySet[Volunteer]] = []
-    if q.isdigit() and len(q) == 4:
+    if q.isdecimal() and len(q) == 4:
         parts.append(base.filter(phone_last4=q))
     elif NUMBER_RE.match(q):
         parts.append(_prefix(base, "number", q.upper()))

@@ -126,6 +126,11 @@ def test_four_builds_count_the_latest_report_and_the_build_dates(history, city_u
     mid = selectors.four_builds_as_of(user=city_user, as_of=dt.date(2020, 6, 30))
     assert mid["union"] == 1  # D's 2019 report is the latest then
     assert mid["all_four"] == 0
+    by_district = selectors.four_builds_by_district(user=city_user, as_of=END_2020)
+    assert by_district["430405000000"] == end
+    assert by_district["430406000000"] == dict.fromkeys(end, 0)
+    mid_by_district = selectors.four_builds_by_district(user=city_user, as_of=dt.date(2020, 6, 30))
+    assert mid_by_district["430406000000"]["union"] == 1
 
 
 @pytest.mark.parametrize("query", ["甲体育", "甲體育", "jiatiyu", "jtyxh", "JTY"])

@@ -18,23 +18,23 @@ the user sees):
         formal_members, probationary_members, party_members (property),
         organisational_coverage (组织覆盖率 %, Decimal) = orgs_with_party_org / social_orgs,
         work_coverage (工作覆盖率 %) = (orgs_with_party_org + orgs_with_instructor_only)
-        / social_orgs; `.as_dict()` for JSON.
+        / social_orgs; four builds (四建联动, from the orgs app's annual reports):
+        orgs_with_union, orgs_with_youth_league, orgs_with_women_federation,
+        orgs_with_all_four, four_builds_coverage (%) = orgs_with_all_four / social_orgs;
+        `.as_dict()` for JSON.
     coverage_by_district(*, user, as_of) -> list[CoverageFigures]
-        one row per county/district (unit_code = 6-digit prefix), in four queries.
-
-Four-builds coverage (四建联动: 工会/共青团/妇联) lives in the orgs app's annual reports,
-which this branch does not have; it is not computed here.
+        one row per county/district (unit_code = 6-digit prefix), in five queries.
 
 Checks (the worklist, issue 4): `orgs_requiring_party_org(*, user, as_of)` (应建未建 — the
 credit-list cause the orgs app takes), `orgs_without_party_work`, `joint_branches_over_limit`,
 `branches_without_committee`, `branches_too_large`, `orgs_that_should_be_committees`,
-`elections_due`, `meeting_gaps`, `probations_due`, `transfers_expired`, `receipts_overdue`,
-and `worklist(*, user, today=None, party_org=None) -> list[WorkItem]`.
+`elections_due`, `meeting_gaps`, `probations_due`, `transfers_expired`, `receipts_overdue`;
+the worklist: `worklist(*, user, today=None, party_org=None) -> list[WorkItem]` and
+`worklist_count(*, user, today=None) -> int` (the same number in five aggregate queries).
 """
 
 from gongzhi.party.selectors.checks import (
     MeetingGap,
-    WorkItem,
     branches_too_large,
     branches_without_committee,
     elections_due,
@@ -47,7 +47,6 @@ from gongzhi.party.selectors.checks import (
     probations_due,
     receipts_overdue,
     transfers_expired,
-    worklist,
 )
 from gongzhi.party.selectors.coverage import (
     CoverageFigures,
@@ -84,6 +83,7 @@ from gongzhi.party.selectors.records import (
     transfer_get,
     transfer_list,
 )
+from gongzhi.party.selectors.worklist import WorkItem, worklist, worklist_count
 
 __all__ = [
     "CoverageFigures",
@@ -132,4 +132,5 @@ __all__ = [
     "transfer_list",
     "transfers_expired",
     "worklist",
+    "worklist_count",
 ]

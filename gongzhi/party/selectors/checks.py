@@ -1,6 +1,6 @@
-"""The checks the platform runs (issue 4 § Checks) and the worklist built from them.
+"""The checks the platform runs (issue 4 § Checks), each a scoped selector.
 
-Each check is a scoped selector; `worklist()` turns their results into items for a unit.
+`selectors.worklist` turns their results into items for a unit and counts them.
 Thresholds come from rules_config, never from literals here.
 """
 
@@ -11,10 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from gongzhi.orgs.models import SocialOrg
 from gongzhi.party import rules_config
@@ -30,6 +28,7 @@ from gongzhi.party.models import (
     PartyOrg,
     PartyOrgCoverage,
     PartyOrgKind,
+    PartyPost,
     Transfer,
     TransferState,
 )
@@ -43,12 +42,32 @@ from gongzhi.party.selectors.coverage import (
 from gongzhi.party.selectors.records import member_list, transfer_list
 
 
-def _formal_employees(as_of: dt.date) -> Count:
-    return Count(
-        "party_members",
-        filter=_dated("party_members__", "joined_on", "left_on", as_of)
-        & Q(party_members__became_formal_on__lte=as_of),
-        distinct=True,
+def count_of(qs: QuerySet[Any], outer: str) -> Coalesce:
+    """A correlated COUNT of `qs` rows for the outer row (`outer` is qs's field pointing to it).
+
+    Subqueries rather than joins: counting members, coverages and posts of one organisation
+    through three joins multiplies the rows (members × coverages × posts) before DISTINCT.
+    """
+    counted = qs.order_by().values(outer).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def formal_members_of_org(as_of: dt.date) -> Coalesce:
+    """Formal Party members employed by the outer social organisation on `as_of`."""
+    return count_of(
+        PartyMember.objects.filter(employer=OuterRef("pk"), became_formal_on__lte=as_of).filter(
+            _dated("", "joined_on", "left_on", as_of)
+        ),
+        "employer",
+    )
+
+
+def own_party_org_exists(as_of: dt.date) -> Exists:
+    """The outer social organisation has a Party organisation of its own (单独组建) on `as_of`."""
+    return Exists(
+        PartyOrgCoverage.objects.filter(org=OuterRef("pk"), party_org__built_by=BuiltBy.SINGLE)
+        .filter(_dated("", "started_on", "ended_on", as_of))
+        .filter(_dated("party_org__", "established_on", "dissolved_on", as_of))
     )
 
 
@@ -56,19 +75,14 @@ def orgs_requiring_party_org(*, user: Any, as_of: dt.date) -> QuerySet[SocialOrg
     """应建未建: ≥ 3 formal members and no branch of its own (支部工作条例 art. 5).
 
     This is the credit-list cause "no Party organisation set up as required" (民政部令60号);
-    the orgs app's anomaly-list service takes these organisations.
+    `services.listings_propose_no_party_org` proposes these organisations to the orgs app.
     """
     rules = rules_config.current()
-    own = Exists(
-        PartyOrgCoverage.objects.filter(org=OuterRef("pk"), party_org__built_by=BuiltBy.SINGLE)
-        .filter(_dated("", "started_on", "ended_on", as_of))
-        .filter(_dated("party_org__", "established_on", "dissolved_on", as_of))
-    )
     return (
         active_social_orgs(user=user, as_of=as_of)
-        .annotate(formal_members=_formal_employees(as_of))
+        .annotate(formal_members=formal_members_of_org(as_of))
         .filter(formal_members__gte=rules.min_formal_members_for_own_branch)
-        .filter(~own)
+        .filter(~own_party_org_exists(as_of))
         .order_by("name")
     )
 
@@ -86,61 +100,79 @@ def orgs_without_party_work(*, user: Any, as_of: dt.date) -> QuerySet[SocialOrg]
 def party_orgs_with_counts(*, user: Any, as_of: dt.date) -> QuerySet[PartyOrg]:
     """Active Party organisations with their active members, coverages and posts counted."""
     return party_orgs_as_of(user=user, as_of=as_of).annotate(
-        n_members=Count(
-            "members",
-            filter=_dated("members__", "joined_on", "left_on", as_of),
-            distinct=True,
+        n_members=count_of(
+            PartyMember.objects.filter(party_org=OuterRef("pk")).filter(
+                _dated("", "joined_on", "left_on", as_of)
+            ),
+            "party_org",
         ),
-        n_covered=Count(
-            "coverages",
-            filter=_dated("coverages__", "started_on", "ended_on", as_of),
-            distinct=True,
+        n_covered=count_of(
+            PartyOrgCoverage.objects.filter(party_org=OuterRef("pk")).filter(
+                _dated("", "started_on", "ended_on", as_of)
+            ),
+            "party_org",
         ),
-        n_posts=Count(
-            "posts", filter=_dated("posts__", "started_on", "ended_on", as_of), distinct=True
+        n_posts=count_of(
+            PartyPost.objects.filter(party_org=OuterRef("pk")).filter(
+                _dated("", "started_on", "ended_on", as_of)
+            ),
+            "party_org",
         ),
     )
 
 
-def joint_branches_over_limit(*, user: Any, as_of: dt.date) -> QuerySet[PartyOrg]:
+def party_org_checks() -> dict[str, Q]:
+    """The conditions on `party_orgs_with_counts` rows behind four worklist checks (one
+    definition for the lists and for `worklist_count`)."""
     rules = rules_config.current()
+    return {
+        "joint_over_limit": Q(
+            kind=PartyOrgKind.JOINT_BRANCH, n_covered__gt=rules.joint_branch_max_units
+        ),
+        # 支部工作条例 art. 9: ≥ 7 members → a committee of 3-5 (at most 7).
+        "no_committee": Q(
+            kind__in=BRANCH_KINDS,
+            n_members__gte=rules.branch_committee_min_members,
+            n_posts__lt=rules.branch_committee_min_size,
+        ),
+        # A branch has at most 50 members; more → 党总支 (≥ 100 → 基层党委).
+        "branch_too_large": Q(kind__in=BRANCH_KINDS, n_members__gt=rules.branch_max_members),
+        "should_be_committee": Q(n_members__gte=rules.committee_org_min_members)
+        & ~Q(kind=PartyOrgKind.COMMITTEE)
+        & ~Q(kind__in=BRANCH_KINDS),
+    }
+
+
+def joint_branches_over_limit(*, user: Any, as_of: dt.date) -> QuerySet[PartyOrg]:
     return party_orgs_with_counts(user=user, as_of=as_of).filter(
-        kind=PartyOrgKind.JOINT_BRANCH, n_covered__gt=rules.joint_branch_max_units
+        party_org_checks()["joint_over_limit"]
     )
 
 
 def branches_without_committee(*, user: Any, as_of: dt.date) -> QuerySet[PartyOrg]:
-    # 支部工作条例 art. 9: ≥ 7 members → a committee of 3-5 (at most 7).
-    rules = rules_config.current()
-    return party_orgs_with_counts(user=user, as_of=as_of).filter(
-        kind__in=BRANCH_KINDS,
-        n_members__gte=rules.branch_committee_min_members,
-        n_posts__lt=rules.branch_committee_min_size,
-    )
+    return party_orgs_with_counts(user=user, as_of=as_of).filter(party_org_checks()["no_committee"])
 
 
 def branches_too_large(*, user: Any, as_of: dt.date) -> QuerySet[PartyOrg]:
-    # A branch has at most 50 members; more → 党总支 (≥ 100 → 基层党委).
-    rules = rules_config.current()
     return party_orgs_with_counts(user=user, as_of=as_of).filter(
-        kind__in=BRANCH_KINDS, n_members__gt=rules.branch_max_members
+        party_org_checks()["branch_too_large"]
     )
 
 
 def orgs_that_should_be_committees(*, user: Any, as_of: dt.date) -> QuerySet[PartyOrg]:
-    rules = rules_config.current()
-    return (
-        party_orgs_with_counts(user=user, as_of=as_of)
-        .filter(n_members__gte=rules.committee_org_min_members)
-        .exclude(kind=PartyOrgKind.COMMITTEE)
-        .exclude(kind__in=BRANCH_KINDS)
+    return party_orgs_with_counts(user=user, as_of=as_of).filter(
+        party_org_checks()["should_be_committee"]
     )
 
 
-def elections_due(*, user: Any, today: dt.date) -> QuerySet[PartyOrg]:
+def election_due_q(today: dt.date) -> Q:
     """换届: term expired or ending within the warning window (rules_config)."""
     horizon = today + dt.timedelta(days=rules_config.current().election_warning_days)
-    return party_orgs_as_of(user=user, as_of=today).filter(election_due_on__lte=horizon)
+    return Q(election_due_on__lte=horizon)
+
+
+def elections_due(*, user: Any, today: dt.date) -> QuerySet[PartyOrg]:
+    return party_orgs_as_of(user=user, as_of=today).filter(election_due_q(today))
 
 
 def probations_due(*, user: Any, today: dt.date) -> QuerySet[PartyMember]:
@@ -224,168 +256,3 @@ def meeting_gaps(
                 if n < required:
                     gaps.append(MeetingGap(org, kind, period, start, end, n, required, current))
     return gaps
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    check: str
-    severity: str  # "danger" | "warning" | "info"
-    subject: str
-    message: str
-    url: str = ""
-
-
-def _org_url(org: PartyOrg) -> str:
-    return reverse("party:org_detail", args=[org.pk])
-
-
-def worklist(
-    *, user: Any, today: dt.date | None = None, party_org: PartyOrg | None = None
-) -> list[WorkItem]:
-    """Every open check for the user's unit (or one Party organisation in it)."""
-    today = today or timezone.localdate()
-    rules = rules_config.current()
-    items: list[WorkItem] = []
-
-    def only(qs: QuerySet[Any], field: str = "pk") -> QuerySet[Any]:
-        return qs.filter(**{field: party_org.pk}) if party_org is not None else qs
-
-    if party_org is None:
-        for org in orgs_requiring_party_org(user=user, as_of=today):
-            items.append(
-                WorkItem(
-                    "should_set_up",
-                    "danger",
-                    org.name,
-                    _("有正式党员 %(n)d 名，应单独建立党组织（应建未建）")
-                    % {"n": org.formal_members},  # type: ignore[attr-defined]
-                )
-            )
-        for org in orgs_without_party_work(user=user, as_of=today):
-            items.append(
-                WorkItem(
-                    "work_gap",
-                    "warning",
-                    org.name,
-                    _("既无党组织也无党建指导员（工作覆盖空白）"),
-                )
-            )
-    for org in only(joint_branches_over_limit(user=user, as_of=today)):
-        items.append(
-            WorkItem(
-                "joint_over_limit",
-                "danger",
-                org.name,
-                _("联合党支部覆盖 %(n)d 个单位，超过 %(max)d 个")
-                % {"n": org.n_covered, "max": rules.joint_branch_max_units},  # type: ignore[attr-defined]
-                _org_url(org),
-            )
-        )
-    for org in only(branches_without_committee(user=user, as_of=today)):
-        items.append(
-            WorkItem(
-                "no_committee",
-                "danger",
-                org.name,
-                _("党员 %(n)d 名，应设立支部委员会") % {"n": org.n_members},  # type: ignore[attr-defined]
-                _org_url(org),
-            )
-        )
-    for org in only(branches_too_large(user=user, as_of=today)):
-        n = org.n_members  # type: ignore[attr-defined]
-        suggestion = (
-            _("建议成立基层党委") if n >= rules.committee_org_min_members else _("建议成立党总支")
-        )
-        items.append(
-            WorkItem(
-                "branch_too_large",
-                "warning",
-                org.name,
-                _("党支部党员 %(n)d 名，超过 %(max)d 名；%(s)s")
-                % {"n": n, "max": rules.branch_max_members, "s": suggestion},
-                _org_url(org),
-            )
-        )
-    for org in only(orgs_that_should_be_committees(user=user, as_of=today)):
-        items.append(
-            WorkItem(
-                "should_be_committee",
-                "info",
-                org.name,
-                _("党员 %(n)d 名，建议成立基层党委") % {"n": org.n_members},  # type: ignore[attr-defined]
-                _org_url(org),
-            )
-        )
-    for org in only(elections_due(user=user, today=today)):
-        due = org.election_due_on
-        assert due is not None
-        overdue = due < today
-        items.append(
-            WorkItem(
-                "election_due",
-                "danger" if overdue else "warning",
-                org.name,
-                (
-                    _("任期已于 %(d)s 届满，应及时换届")
-                    if overdue
-                    else _("任期将于 %(d)s 届满，请准备换届")
-                )
-                % {"d": due.isoformat()},
-                _org_url(org),
-            )
-        )
-    for gap in meeting_gaps(user=user, today=today, party_org=party_org):
-        items.append(
-            WorkItem(
-                f"meeting:{gap.kind}:{'current' if gap.current else 'last'}",
-                "warning" if gap.current else "danger",
-                gap.party_org.name,
-                _("%(period)s%(kind)s已开展 %(held)d 次，应至少 %(req)d 次")
-                % {
-                    "period": gap.label,
-                    "kind": LifeKind(gap.kind).label,
-                    "held": gap.held,
-                    "req": gap.required,
-                },
-                _org_url(gap.party_org),
-            )
-        )
-    for m in only(probations_due(user=user, today=today), "party_org_id"):
-        ends = m.probation_ends_on
-        assert ends is not None
-        items.append(
-            WorkItem(
-                "probation_due",
-                "danger" if ends < today else "warning",
-                m.name,
-                (
-                    _("预备期已于 %(d)s 届满，尚未讨论转正")
-                    if ends < today
-                    else _("预备期将于 %(d)s 届满，请准备讨论转正")
-                )
-                % {"d": ends.isoformat()},
-                reverse("party:member_detail", args=[m.pk]),
-            )
-        )
-    for t in only(transfers_expired(user=user, today=today), "from_org_id"):
-        items.append(
-            WorkItem(
-                "letter_expired",
-                "danger",
-                t.member.name,
-                _("介绍信已于 %(d)s 过期，须重新开具") % {"d": t.valid_until.isoformat()},  # type: ignore[union-attr]
-                reverse("party:transfer_detail", args=[t.pk]),
-            )
-        )
-    for t in only(receipts_overdue(user=user, today=today), "from_org_id"):
-        items.append(
-            WorkItem(
-                "receipt_overdue",
-                "danger",
-                t.member.name,
-                _("回执应于 %(d)s 前退回，已逾期；转出党组织仍负责管理")
-                % {"d": t.receipt_due_on.isoformat()},  # type: ignore[union-attr]
-                reverse("party:transfer_detail", args=[t.pk]),
-            )
-        )
-    return items

@@ -1,7 +1,11 @@
-"""Coverage figures as of any date, by district (DOMAIN.md § party: 组织覆盖, 工作覆盖).
+"""Coverage figures as of any date, by district (DOMAIN.md § party: 组织覆盖, 工作覆盖, and
+四建联动 — 工会/共青团/妇联 built beside the Party organisation).
 
 All counts are scoped to `user` and computed from dated facts, so the end-2020 figures
-and today's are the same query with a different `as_of`.
+and today's are the same query with a different `as_of`. Party coverage comes from this
+app's records; the four builds come from the orgs app's annual reports (its selectors: the
+latest report speaking for `as_of`, builds dated on or before it), placed in the district
+of the organisation's domicile as it was on `as_of`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from django.db.models.functions import Substr
 
 from gongzhi.areas.models import Area
 from gongzhi.core.scope import restrict
+from gongzhi.orgs import selectors as orgs_selectors
 from gongzhi.orgs.models import SocialOrg
 from gongzhi.party.models import InstructorAssignment, PartyMember, PartyOrg, PartyOrgCoverage
 
@@ -122,6 +127,13 @@ class CoverageFigures:
     probationary_members: int
     organisational_coverage: Decimal  # 组织覆盖率, %
     work_coverage: Decimal  # 工作覆盖率, %
+    # 四建联动, from the annual reports: organisations with each mass organisation built, all
+    # four (Party organisation reported too), and that as a share of the organisations (%).
+    orgs_with_union: int = 0
+    orgs_with_youth_league: int = 0
+    orgs_with_women_federation: int = 0
+    orgs_with_all_four: int = 0
+    four_builds_coverage: Decimal = Decimal("0.0")
 
     @property
     def party_members(self) -> int:
@@ -131,6 +143,16 @@ class CoverageFigures:
         data = asdict(self)
         data["party_members"] = self.party_members
         return data
+
+
+def _four_builds(builds: dict[str, int], total: int) -> dict[str, Any]:
+    return {
+        "orgs_with_union": builds.get("union", 0),
+        "orgs_with_youth_league": builds.get("youth_league", 0),
+        "orgs_with_women_federation": builds.get("women_federation", 0),
+        "orgs_with_all_four": builds.get("all_four", 0),
+        "four_builds_coverage": rate(builds.get("all_four", 0), total),
+    }
 
 
 def _org_counts(qs: QuerySet[SocialOrg], as_of: dt.date) -> QuerySet[Any]:
@@ -147,6 +169,7 @@ def coverage_figures(
         instructor_only=Count("id", filter=Q(has_party=False, has_instructor=True)),
     )
     members = member_counts(user=user, as_of=as_of, area_prefix=area_prefix)
+    builds = orgs_selectors.four_builds_as_of(user=user, as_of=as_of, within=area_prefix)
     worked = row["party"] + row["instructor_only"]
     return CoverageFigures(
         unit_code=area_prefix or "",
@@ -160,11 +183,12 @@ def coverage_figures(
         probationary_members=members["probationary"],
         organisational_coverage=rate(row["party"], row["total"]),
         work_coverage=rate(worked, row["total"]),
+        **_four_builds(builds, row["total"]),
     )
 
 
 def coverage_by_district(*, user: Any, as_of: dt.date) -> list[CoverageFigures]:
-    """One row per county/district (first 6 digits of the division code), in four queries."""
+    """One row per county/district (first 6 digits of the division code), in five queries."""
     district = Substr("area_code", 1, 6)
     org_rows = (
         _org_counts(active_social_orgs(user=user, as_of=as_of), as_of)
@@ -188,6 +212,10 @@ def coverage_by_district(*, user: Any, as_of: dt.date) -> list[CoverageFigures]:
         .values("district")
         .annotate(total=Count("id"), formal=Count("id", filter=_formal_q(as_of)))
     )
+    builds = {
+        code[:6]: counts
+        for code, counts in orgs_selectors.four_builds_by_district(user=user, as_of=as_of).items()
+    }
     data: dict[str, dict[str, int]] = {}
     for r in org_rows:
         data.setdefault(r["district"], {}).update(
@@ -197,6 +225,8 @@ def coverage_by_district(*, user: Any, as_of: dt.date) -> list[CoverageFigures]:
         data.setdefault(r["district"], {})["party_orgs"] = r["n"]
     for r in member_rows:
         data.setdefault(r["district"], {}).update(members=r["total"], formal=r["formal"])
+    for code in builds:
+        data.setdefault(code, {})
     names = dict(
         Area.objects.filter(code__in=[f"{d}000000" for d in data]).values_list("code", "name")
     )
@@ -217,6 +247,7 @@ def coverage_by_district(*, user: Any, as_of: dt.date) -> list[CoverageFigures]:
                 probationary_members=d.get("members", 0) - d.get("formal", 0),
                 organisational_coverage=rate(party, total),
                 work_coverage=rate(party + d.get("instructor_only", 0), total),
+                **_four_builds(builds.get(code, {}), total),
             )
         )
     return out

@@ -10,6 +10,7 @@ from gongzhi.party.services.alliances import (
     item_set_status,
     service_record_create,
 )
+from gongzhi.party.services.credit import ListingCheck, listings_propose_no_party_org
 from gongzhi.party.services.dues import DuesQuote, dues_quote, dues_record
 from gongzhi.party.services.life import life_record_create
 from gongzhi.party.services.members import (
@@ -42,6 +43,7 @@ from gongzhi.party.services.transfers import (
 
 __all__ = [
     "DuesQuote",
+    "ListingCheck",
     "alliance_create",
     "alliance_meeting_record",
     "alliance_member_add",
@@ -57,6 +59,7 @@ __all__ = [
     "item_create",
     "item_set_status",
     "life_record_create",
+    "listings_propose_no_party_org",
     "member_convert",
     "member_create",
     "member_extend_probation",

@@ -19,6 +19,17 @@ def city(make_user):
     return make_user("city_admin", "430400000000")
 
 
+@pytest.fixture(autouse=True)
+def _count_matches_the_list(db, request):
+    """After every scenario here, the home card's aggregate count equals the list's length."""
+    city = request.getfixturevalue("city") if "city" in request.fixturenames else None
+    yield
+    if city is not None:
+        assert selectors.worklist_count(user=city, today=TODAY) == len(
+            selectors.worklist(user=city, today=TODAY)
+        )
+
+
 def _checks(user, **kw):
     return {(i.check, i.subject) for i in selectors.worklist(user=user, today=TODAY, **kw)}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from gongzhi.party import selectors, services
 from gongzhi.party.tests import helpers
 
@@ -84,3 +86,94 @@ def test_a_district_user_counts_only_their_district(user_a):
     assert [
         r.unit_code for r in selectors.coverage_by_district(user=user_a, as_of=D(2025, 1, 1))
     ] == ["430405"]
+
+
+def _builds(org, year, *, union=None, youth=None, women=None, party=False):
+    """An annual report for `year` with the given build dates (None = not built)."""
+    from gongzhi.orgs.tests.factories import file_report
+
+    return file_report(
+        org,
+        year,
+        has_party_org=party,
+        no_party_org_reason="" if party else "党员不足3人",
+        party_members=3 if party else 0,
+        has_union=union is not None,
+        union_on=union,
+        has_youth_league=youth is not None,
+        youth_league_on=youth,
+        has_women_federation=women is not None,
+        women_federation_on=women,
+    )
+
+
+@pytest.fixture
+def four_builds(make_user):
+    a = [helpers.social_org() for _ in range(4)]  # 珠晖区
+    b = [helpers.social_org("430406001001") for _ in range(2)]  # 雁峰区
+    built = D(2020, 5, 1)
+    _builds(a[0], 2023, union=built, youth=built, women=built, party=True)  # all four
+    _builds(a[1], 2023, union=built, youth=built, women=built)  # no Party org reported
+    _builds(a[2], 2022, union=built)
+    _builds(a[2], 2023, union=built, women=D(2023, 10, 1))  # 妇联 only in the 2023 report
+    _builds(b[0], 2023, union=built, youth=built, women=built, party=True)
+    # b[1] reported a union in 2022 but not in its 2023 report: the latest report counts.
+    _builds(b[1], 2022, union=built)
+    _builds(b[1], 2023)
+    return _city(make_user)
+
+
+def test_coverage_adds_the_four_builds_from_the_annual_reports(four_builds):
+    fig = selectors.coverage_figures(user=four_builds, as_of=D(2024, 6, 30))
+    assert fig.social_orgs == 6
+    assert (
+        fig.orgs_with_union,
+        fig.orgs_with_youth_league,
+        fig.orgs_with_women_federation,
+        fig.orgs_with_all_four,
+    ) == (4, 3, 4, 2)
+    assert fig.four_builds_coverage == Decimal("33.3")
+    assert fig.as_dict()["orgs_with_all_four"] == 2
+
+    rows = {
+        r.unit_code: r
+        for r in selectors.coverage_by_district(user=four_builds, as_of=D(2024, 6, 30))
+    }
+    assert (rows["430405"].orgs_with_union, rows["430405"].orgs_with_all_four) == (3, 1)
+    assert rows["430405"].orgs_with_women_federation == 3
+    assert rows["430405"].four_builds_coverage == Decimal("25.0")
+    assert (rows["430406"].orgs_with_union, rows["430406"].orgs_with_all_four) == (1, 1)
+    assert rows["430406"].four_builds_coverage == Decimal("50.0")
+
+
+def test_four_builds_as_of_an_earlier_date_use_the_report_speaking_then(four_builds):
+    # On 2023-06-30 the 2022 reports speak: a[2]'s and b[1]'s unions, nothing else.
+    early = selectors.coverage_figures(user=four_builds, as_of=D(2023, 6, 30))
+    assert (early.orgs_with_union, early.orgs_with_women_federation) == (2, 0)
+    assert early.orgs_with_all_four == 0 and early.four_builds_coverage == Decimal("0.0")
+
+
+def test_a_district_user_counts_only_their_districts_four_builds(four_builds, user_b):
+    fig = selectors.coverage_figures(user=user_b, as_of=D(2024, 6, 30))
+    assert (fig.social_orgs, fig.orgs_with_union, fig.orgs_with_all_four) == (2, 1, 1)
+    assert [
+        r.unit_code for r in selectors.coverage_by_district(user=user_b, as_of=D(2024, 6, 30))
+    ] == ["430406"]
+
+
+def test_the_coverage_page_and_api_show_the_four_builds(four_builds, client_of):
+    c = client_of(four_builds)
+    page = c.get("/party/coverage/?as_of=2024-06-30").content.decode()
+    assert "四建覆盖率" in page and "33.3%" in page
+    data = c.get("/api/v1/party/coverage?as_of=2024-06-30").json()
+    assert data["orgs_with_all_four"] == 2 and data["four_builds_coverage"] == "33.3"
+    rows = c.get("/api/v1/party/coverage/districts?as_of=2024-06-30").json()
+    assert {r["unit_code"]: r["orgs_with_union"] for r in rows} == {"430405": 3, "430406": 1}
+
+
+def test_the_coverage_page_query_count_does_not_grow_with_districts(
+    four_builds, client_of, django_assert_max_num_queries
+):
+    c = client_of(four_builds)
+    with django_assert_max_num_queries(13):
+        assert c.get("/party/coverage/?as_of=2024-06-30").status_code == 200

@@ -50,3 +50,5 @@ def test_view_and_import_permissions(users):
     assert viewers == set(people) - {"resident"}
     importers = {n for n, u in people.items() if u.has_perm("party.import")}
     assert importers == {"city_admin", "district_admin", "other_district"}
+    proposers = {n for n, u in people.items() if u.has_perm("party.propose_listing")}
+    assert proposers == {"city_admin", "district_admin", "other_district"}

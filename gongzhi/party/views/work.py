@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import registry
 from gongzhi.core.exports import export_response
-from gongzhi.party import selectors, services
+from gongzhi.party import rules_config, selectors, services
 from gongzhi.party.forms import (
     CoverageForm,
     DuesCalculatorForm,
@@ -64,7 +66,7 @@ def transfer_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "party/simple_form.html",
-        {"form": form, "title": "申请组织关系转接", "member": member},
+        {"form": form, "title": _("申请组织关系转接"), "member": member},
     )
 
 
@@ -218,8 +220,6 @@ def item_claim(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
                 actor=request.user, item=item, status=request.POST.get("status", ""), on=today
             )
     except ValidationError as exc:
-        from django.contrib import messages
-
         messages.error(request, "; ".join(exc.messages))
     return redirect("party:alliance_detail", pk=alliance.pk)
 
@@ -241,8 +241,34 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "items": items,
             "org": org,
             "orgs": selectors.party_org_choices(user=request.user).order_by("name")[:500],
+            "may_propose": request.user.has_perm("party.propose_listing"),
+            "min_formal": rules_config.current().min_formal_members_for_own_branch,
         },
     )
+
+
+@login_required
+@require_POST
+def propose_listings(request: HttpRequest) -> HttpResponse:
+    """应建未建 → proposals to 活动异常名录 for the organisations in the user's scope."""
+    need(request, "party.propose_listing")
+    result = services.listings_propose_no_party_org(actor=request.user)
+    messages.info(
+        request,
+        _(
+            "应建未建的社会组织 %(found)d 个：新提出活动异常名录建议 %(new)d 条（待登记管理机关审核），"
+            "已在审核或名录中 %(open)d 个，近期已不予列入 %(declined)d 个，"
+            "备案或已注销不列入 %(other)d 个"
+        )
+        % {
+            "found": result.found,
+            "new": len(result.proposed),
+            "open": result.already_open,
+            "declined": result.recently_declined,
+            "other": result.not_listable,
+        },
+    )
+    return redirect("party:worklist")
 
 
 @login_required

@@ -228,7 +228,7 @@ def scan(request: HttpRequest, code: str) -> HttpResponse:
 def hours_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", EntryStatus.PENDING)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("entry") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("entry") if i.isdecimal()]
         # Only entries in the user's scope that they may approve are acted on.
         allowed = [
             e.pk
