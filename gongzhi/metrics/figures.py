@@ -36,6 +36,10 @@ class Figure:
     watch: list[str] = field(default_factory=list)  # "app_label.ModelName"
     headline: bool = False
     order: int = 50
+    divisor: int = 1  # shown as value / divisor (minutes stored, hours shown)
+
+    def shown(self, value: int) -> int | float:
+        return value if self.divisor == 1 else round(value / self.divisor, 1)
 
 
 _figures: dict[str, Figure] = {}

@@ -36,24 +36,38 @@ def dashboard_data(request: HttpRequest, board: Dashboard) -> dict[str, Any]:
     start = dt.date(day.year - 2, day.month, 1)
     trend = selectors.trend(user, unit.code if unit else None, start, day, keys)
     labels = {f.key: str(f.label) for f in F.all_figures()}
+    figs = {k: F.get(k) for k in keys}
     table = [
         {
             "code": r.code,
             "name": r.name,
-            "values": [r.values[k] for k in keys],
+            "values": [figs[k].shown(r.values[k]) for k in keys],
             "rates": [rate.of(r.values) for rate in board.rates],
         }
         for r in rows
     ]
+    pie: list[dict[str, Any]] = []
+    if board.key == "volunteers":
+        # 服务类别: activities by category, the same summaries, one query.
+        cat_keys = [f.key for f in F.all_figures() if f.key.startswith("activities_")]
+        by_cat = selectors.figures_as_of(user, day, unit.code if unit else None, cat_keys)
+        pie = [{"name": str(F.get(k).label), "value": by_cat[k]} for k in cat_keys if by_cat[k]]
     return {
         "board": board,
         "as_of": day,
+        "pie": pie,
         "unit": unit,
         "parent": unit.parent
         if unit and unit.parent and selectors.scope_of(user).covers_area(unit.parent.code)
         else None,
         "cards": [
-            {"key": k, "label": labels[k], "value": values[k], "unit": F.get(k).unit_label}
+            {
+                "key": k,
+                "label": labels[k],
+                "value": figs[k].shown(values[k]),
+                "display": f"{figs[k].shown(values[k]):,}",
+                "unit": figs[k].unit_label,
+            }
             for k in keys
         ],
         "rates": [{"label": r.label, "value": r.of(values)} for r in board.rates],
@@ -82,7 +96,8 @@ def dashboard_data(request: HttpRequest, board: Dashboard) -> dict[str, Any]:
                 m.isoformat()[:7]
                 for m, _v in (trend[keys[0]] if keys and trend.get(keys[0]) else [])
             ],
-            "trend": {k: [v for _m, v in trend.get(k, [])] for k in keys},
+            "trend": {k: [figs[k].shown(v) for _m, v in trend.get(k, [])] for k in keys},
+            "pie": pie,
         },
         "freshness": summaries.freshness(),
         "dashboards": registry.dashboards(),

@@ -85,12 +85,13 @@ register(
 register(
     Figure(
         "volunteer_minutes",
-        _("志愿服务时长（分钟，累计）"),
-        _("分钟"),
+        _("志愿服务时长（累计，已认定）"),
+        _("小时"),
         _count_minutes,
         stage_sql=_stage_minutes,
         watch=["volunteers.HoursEntry"],
         order=80,
+        divisor=60,
     )
 )
 

@@ -86,3 +86,18 @@ def test_dashboards_are_registered_and_open_to_later_apps() -> None:
 
     keys = [d["key"] for d in registry.dashboards()]
     assert {"overview", "coverage", "volunteers", "index"} <= set(keys)
+
+
+def test_the_volunteers_dashboard_shows_hours_and_categories(
+    client_of: Any, city_user: Any, city: Any
+) -> None:
+    from django.db.models import Sum
+
+    from gongzhi.volunteers.models import HoursEntry
+
+    r = client_of(city_user).get("/metrics/volunteers/", {"as_of": "2026-06-30"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "categories-table" in html and "小时" in html
+    minutes = HoursEntry.objects.filter(status="approved").aggregate(s=Sum("minutes"))["s"]
+    hours = f"{round(minutes / 60, 1):,}"
+    assert f'data-figure="volunteer_minutes">{hours}<' in html

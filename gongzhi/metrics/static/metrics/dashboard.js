@@ -45,6 +45,13 @@
       return { type: "line", name: data.labels[k], data: data.trend[k], yAxisIndex: big ? 1 : 0, showSymbol: false };
     })
   });
-  window.addEventListener("resize", function () { units.resize(); trend.resize(); });
+  var pieEl = document.getElementById("chart-pie");
+  var pie = null;
+  if (pieEl && data.pie && data.pie.length) {
+    pie = echarts.init(pieEl);
+    pie.setOption({ tooltip: { trigger: "item" }, legend: { type: "scroll", orient: "vertical", left: "left" },
+      series: [{ type: "pie", radius: ["35%", "70%"], center: ["60%", "50%"], data: data.pie }] });
+  }
+  window.addEventListener("resize", function () { units.resize(); trend.resize(); if (pie) { pie.resize(); } });
   window.gongzhiCharts = { units: units, trend: trend };
 })();
