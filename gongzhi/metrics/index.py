@@ -1,0 +1,258 @@
+"""The evaluation index: per organisation and year, with its breakdown; rolled up by unit.
+
+Every contribution is rounded to hundredths first and the scores are sums of the rounded
+contributions, so a breakdown always adds up to the score it explains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q
+
+from gongzhi.core.scope import restrict
+from gongzhi.metrics import rules_config
+from gongzhi.metrics.sources.orgs import orgs_active_on
+
+Values = dict[int, float | None]  # org id -> raw value (None: no data for this organisation)
+Provider = Callable[[list[int], int], Values | None]  # None: no app records this yet
+
+_providers: dict[str, Provider] = {}
+
+
+def provider(key: str) -> Callable[[Provider], Provider]:
+    def add(fn: Provider) -> Provider:
+        _providers[key] = fn
+        return fn
+
+    return add
+
+
+def _model(label: str) -> Any:
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _latest_reports(org_ids: list[int], year: int) -> dict[int, Any]:
+    AnnualReport = _model("orgs.AnnualReport")
+    if AnnualReport is None:
+        return {}
+    out: dict[int, Any] = {}
+    for r in AnnualReport.objects.filter(org_id__in=org_ids, year__lte=year).order_by(
+        "org_id", "year"
+    ):
+        out[r.org_id] = r
+    return out
+
+
+@provider("four_builds")
+def _four_builds(org_ids: list[int], year: int) -> Values | None:
+    if _model("orgs.AnnualReport") is None:
+        return None
+    reports = _latest_reports(org_ids, year)
+    return {
+        i: (
+            float(r.has_union + r.has_youth_league + r.has_women_federation)
+            if (r := reports.get(i))
+            else None
+        )
+        for i in org_ids
+    }
+
+
+@provider("professional_share")
+def _professional_share(org_ids: list[int], year: int) -> Values | None:
+    if _model("orgs.AnnualReport") is None:
+        return None
+    reports = _latest_reports(org_ids, year)
+    out: Values = {}
+    for i in org_ids:
+        r = reports.get(i)
+        out[i] = (
+            (r.social_workers + r.other_professionals) / r.employees if r and r.employees else None
+        )
+    return out
+
+
+@provider("evaluation_grade")
+def _grade(org_ids: list[int], year: int) -> Values | None:
+    Evaluation = _model("orgs.Evaluation")
+    if Evaluation is None:
+        return None
+    end = dt.date(year, 12, 31)
+    grades: dict[int, float] = {}
+    for org_id, grade in (
+        Evaluation.objects.filter(org_id__in=org_ids, evaluated_on__lte=end, valid_until__gte=end)
+        .order_by("org_id", "evaluated_on")
+        .values_list("org_id", "grade")
+    ):
+        grades[org_id] = float(grade or 0)
+    # Not evaluated is a fact (no valid grade), not missing data.
+    return {i: grades.get(i, 0.0) for i in org_ids}
+
+
+@provider("party_org_present")
+def _party_present(org_ids: list[int], year: int) -> Values | None:
+    Coverage = _model("party.PartyOrgCoverage")
+    if Coverage is None:
+        return None
+    end = dt.date(year, 12, 31)
+    covered = set(
+        Coverage.objects.filter(org_id__in=org_ids, started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+        .filter(party_org__established_on__lte=end)
+        .filter(Q(party_org__dissolved_on__isnull=True) | Q(party_org__dissolved_on__gt=end))
+        .values_list("org_id", flat=True)
+    )
+    return {i: 1.0 if i in covered else 0.0 for i in org_ids}
+
+
+@provider("activities")
+def _activities(org_ids: list[int], year: int) -> Values | None:
+    Activity = _model("volunteers.Activity")
+    if Activity is None or not any(f.name == "organiser_org" for f in Activity._meta.get_fields()):
+        return None
+    counts = dict(
+        Activity.objects.filter(organiser_org_id__in=org_ids, starts_at__year=year)
+        .values_list("organiser_org_id")
+        .annotate(n=Count("id"))
+    )
+    return {i: float(counts.get(i, 0)) for i in org_ids}
+
+
+@dataclass
+class Part:
+    key: str
+    label: Any
+    weight: float
+    raw: float | None  # None: no data
+    contribution: float | None
+
+    @property
+    def no_data(self) -> bool:
+        return self.raw is None
+
+
+@dataclass
+class DimensionScore:
+    key: str
+    label: Any
+    weight: float
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(sum(p.contribution for p in self.parts if p.contribution is not None), 2)
+
+    @property
+    def weight_with_data(self) -> float:
+        return sum(p.weight for p in self.parts if not p.no_data)
+
+
+@dataclass
+class OrgScore:
+    org_id: int
+    name: str
+    area_code: str
+    dimensions: list[DimensionScore]
+
+    @property
+    def score(self) -> float:
+        return round(sum(d.score for d in self.dimensions), 2)
+
+    @property
+    def weight_with_data(self) -> float:
+        return sum(d.weight_with_data for d in self.dimensions)
+
+
+def score_orgs(
+    user: Any, year: int, prefix: str | None = None, config: Any = None
+) -> list[OrgScore]:
+    """Index of every organisation in scope active at the end of `year`, best first."""
+    config = config or rules_config.current()
+    orgs = list(
+        orgs_active_on(user, dt.date(year, 12, 31), prefix).values_list("id", "name", "area_code")
+    )
+    ids = [o[0] for o in orgs]
+    values: dict[str, Values | None] = {}
+    for dim in config.dimensions:
+        for ind in dim.indicators:
+            fn = _providers.get(ind.key)
+            values[ind.key] = fn(ids, year) if fn and ids else None
+    out: list[OrgScore] = []
+    for org_id, name, area_code in orgs:
+        dims = []
+        for dim in config.dimensions:
+            ds = DimensionScore(dim.key, dim.label, dim.weight)
+            for ind in dim.indicators:
+                by_org = values[ind.key]
+                raw = by_org.get(org_id) if by_org is not None else None
+                contribution = (
+                    None
+                    if raw is None
+                    else round(ind.weight * min(1.0, max(0.0, raw / ind.cap)), 2)
+                )
+                ds.parts.append(Part(ind.key, ind.label, ind.weight, raw, contribution))
+            dims.append(ds)
+        out.append(OrgScore(org_id, name, area_code, dims))
+    out.sort(key=lambda s: (-s.score, s.name))
+    return out
+
+
+@dataclass
+class UnitScore:
+    code: str
+    name: str
+    orgs: int
+    score: float
+    dimensions: dict[str, float]
+
+
+def rank_units(scores: list[OrgScore], units: list[Any]) -> list[UnitScore]:
+    """Average index of the organisations domiciled in each unit, best first."""
+    by_unit: dict[str, list[OrgScore]] = defaultdict(list)
+    for s in scores:
+        for u in units:
+            if s.area_code.startswith(u.prefix):
+                by_unit[u.code].append(s)
+                break
+    ranked = []
+    for u in units:
+        group = by_unit.get(u.code, [])
+        n = len(group)
+        dims: dict[str, float] = {}
+        if n:
+            for i, d in enumerate(group[0].dimensions):
+                dims[d.key] = round(sum(g.dimensions[i].score for g in group) / n, 2)
+        ranked.append(
+            UnitScore(u.code, u.name, n, round(sum(dims.values()), 2) if n else 0.0, dims)
+        )
+    ranked.sort(key=lambda r: (-r.score, r.code))
+    return ranked
+
+
+def org_score(user: Any, org_id: int, year: int) -> OrgScore | None:
+    from gongzhi.orgs.models import SocialOrg
+
+    org = (
+        restrict(SocialOrg.objects.all(), user)
+        .filter(pk=org_id)
+        .values_list("area_code", flat=True)
+        .first()
+    )
+    if org is None:
+        return None
+    for s in score_orgs(user, year, org):
+        if s.org_id == org_id:
+            return s
+    return None
+
+
+__all__ = ["score_orgs", "rank_units", "org_score"]

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from gongzhi.metrics import index, rules_config
+
+
+def test_every_breakdown_sums_to_its_score(city: Any, city_user: Any) -> None:
+    scores = index.score_orgs(city_user, 2020)
+    assert scores
+    for s in scores:
+        for d in s.dimensions:
+            assert round(sum(p.contribution or 0 for p in d.parts), 2) == d.score
+        assert round(sum(d.score for d in s.dimensions), 2) == s.score
+        assert 0 <= s.score <= 100
+
+
+def test_indicators_without_data_show_no_data_never_zero(city: Any, city_user: Any) -> None:
+    s = index.score_orgs(city_user, 2020)[0]
+    parts = {p.key: p for d in s.dimensions for p in d.parts}
+    for key in ("cases_handled", "cases_resolved", "purchased_outputs", "service_packages"):
+        assert parts[key].no_data and parts[key].contribution is None
+
+
+def test_the_weights_are_versioned_and_total_100() -> None:
+    cfg = rules_config.current()
+    assert cfg.version and sum(d.weight for d in cfg.dimensions) == 100
+    assert [d.label for d in cfg.dimensions] == ["组织力", "参与度", "专业化水平", "贡献率"]
+
+
+def test_units_are_ranked_by_their_organisations_average(city: Any, city_user: Any) -> None:
+    from gongzhi.areas.models import Area
+    from gongzhi.metrics.selectors import children
+
+    scores = index.score_orgs(city_user, 2020)
+    ranked = index.rank_units(scores, children(Area.objects.get(code="430400000000")))
+    assert sum(u.orgs for u in ranked) == len(scores)
+    assert [u.score for u in ranked] == sorted((u.score for u in ranked), reverse=True)
+
+
+def test_the_org_page_shows_the_breakdown(client_of: Any, city_user: Any, city: Any) -> None:
+    s = index.score_orgs(city_user, 2020)[0]
+    r = client_of(city_user).get(f"/metrics/index/org/{s.org_id}/", {"year": 2020})
+    assert r.status_code == 200 and "无数据" in r.content.decode()
+
+
+def test_an_org_out_of_scope_has_no_index_page(client_of: Any, user_a: Any, city: Any) -> None:
+    from gongzhi.orgs.models import SocialOrg
+
+    other = SocialOrg.objects.exclude(area_code__startswith="430405").first()
+    assert client_of(user_a).get(f"/metrics/index/org/{other.pk}/").status_code == 404
