@@ -339,6 +339,10 @@ def write_party(ctx: Any) -> None:
             member(pid, code, orgs[0].id, est, dis)
     ctx.counts["party_members"] = m_w.close()
     reset_sequences(PartyMember)
+    # Member figures "as of" a date read the dated membership history (party app).
+    from gongzhi.party.services import bulk_history_for
+
+    bulk_history_for(PartyMember.objects.filter(synthetic=True))
     write_instructors(ctx, people)
 
 
