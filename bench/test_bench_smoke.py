@@ -13,8 +13,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bench import registry
 from bench.run import main
 
@@ -61,9 +59,9 @@ def the_built_scenarios_measure_against_their_floor(smoke: dict[str, Any]) -> No
     assert health["status"] != "skipped"
     assert health["figure"]["answered"] > 0 and health["figure"]["statuses"].get("200")
     assert health["floor"]["what"].startswith("hello-world")
-    assert health["ratio"] == pytest.approx(
-        health["figure"]["req_per_s"] / health["floor"]["req_per_s"], rel=1e-2
-    )
+    # The ratio is the median of the per-round ratios, not the ratio of the medians (the
+    # machine is shared), so only its presence and sign are structural.
+    assert isinstance(health["ratio"], float) and health["ratio"] > 0
     areas = rows["areas_api"]
     assert areas["status"] != "skipped" and areas["figure"]["n"] == 20
     assert areas["floor"]["n"] == 20 and areas["ratio"] is not None
