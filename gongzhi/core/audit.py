@@ -127,14 +127,13 @@ def seal_loop(stop: threading.Event, interval: float) -> None:
     """Seal pending events every `interval` seconds until `stop` is set (run by the worker)."""
     from django.db import close_old_connections
 
-    while not stop.is_set():
+    while not stop.wait(interval):
         try:
             seal_pending()
         except Exception:  # a busy database must not end the worker; the next round retries
             logger.exception("audit sealing failed; retrying")
         finally:
             close_old_connections()
-        stop.wait(interval)
 
 
 @dataclass

@@ -306,7 +306,7 @@ def registry_search_paths(*, count: int, scale: float = 1.0, seed: int = 2020) -
             name,
             core[:4],
             to_traditional(core[:4]),
-            pinyin[6:14] if len(pinyin) > 14 else pinyin,
+            pinyin[:8],  # full pinyin matches from the start of the name (indexed prefix)
             initials[3:7] if len(initials) > 7 else initials,
         ]
         if code:
