@@ -49,6 +49,15 @@ class Ctx:
         env.pop("DJANGO_SETTINGS_MODULE", None)
         return env
 
+    def hook_args(self, count: int | None = None) -> dict[str, Any]:
+        """What an app's hook is called with: how many items, and the run's scale and seed
+        (so a hook can make a representative amount of data when no city was loaded)."""
+        return {
+            "count": self.requests if count is None else count,
+            "scale": self.scale,
+            "seed": self.seed,
+        }
+
     def rows(self, full: int, minimum: int = 10) -> int:
         """A full-scale row count at this run's scale."""
         return max(minimum, round(full * self.scale))

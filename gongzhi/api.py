@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
+
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 
 class TokenAuth(HttpBearer):
@@ -29,13 +32,26 @@ class TokenAuth(HttpBearer):
         )
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        # "Last used" to the minute is what an administrator needs to spot a stale token;
+        # writing it on every call made each API request a write (one more turn of SQLite's
+        # single write lock per check-in under load: docs/performance.md).
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
         return row.user
 
 
 class SessionUser(SessionAuth):
     """Session auth for the pages' own calls (CSRF checked on writes)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF protects writes that ride on a browser's session cookie. A request without
+        # that cookie (the mobile client with its bearer token) cannot be forged that way, so
+        # it goes on to TokenAuth instead of failing the CSRF check with 403.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
 
 
 api = NinjaAPI(

@@ -71,11 +71,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import threading
+
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command(
-        "db_worker", interval=args.interval, batch=args.batch, startup_delay=not args.batch
+    from gongzhi.core import audit
+
+    # The worker also seals the audit chain (GONGZHI_AUDIT_SEAL=worker), so writes never wait on it.
+    stop = threading.Event()
+    sealer = threading.Thread(
+        target=audit.seal_loop, args=(stop, settings.GONGZHI_AUDIT_SEAL_SECONDS), daemon=True
     )
+    sealer.start()
+    try:
+        call_command(
+            "db_worker", interval=args.interval, batch=args.batch, startup_delay=not args.batch
+        )
+    finally:
+        stop.set()
+        sealer.join(timeout=10)
+        audit.seal_pending()
     return 0
 
 

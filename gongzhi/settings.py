@@ -109,7 +109,9 @@ def _database(var: str = "DATABASE_URL") -> Any:
             "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
         }
-        db["CONN_MAX_AGE"] = 0
+        # Persistent per-thread connections (DB_CONN_MAX_AGE, 60 s), as on PostgreSQL: a
+        # request no longer pays the open and the PRAGMAs (gunicorn threads each keep their
+        # own; gongzhi/core/tests/test_sqlite_connections.py).
         db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
     elif db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("OPTIONS", {})
@@ -157,6 +159,11 @@ GONGZHI_IDLE_TIMEOUT_MINUTES = env_int("GONGZHI_IDLE_TIMEOUT_MINUTES", 30, minim
 GONGZHI_SESSION_MAX_HOURS = env_int("GONGZHI_SESSION_MAX_HOURS", 12, minimum=1)
 # Roles that must log in with TOTP (the three separated administrators by law; others by choice).
 GONGZHI_2FA_ROLES = env_list("GONGZHI_2FA_ROLES", ["system_admin", "security_admin", "audit_admin"])
+# When the audit chain is sealed: by the worker every few seconds, or after each commit.
+GONGZHI_AUDIT_SEAL = env_str("GONGZHI_AUDIT_SEAL", "worker")
+if GONGZHI_AUDIT_SEAL not in ("worker", "commit"):
+    raise SettingError("GONGZHI_AUDIT_SEAL", "expected 'worker' or 'commit'")
+GONGZHI_AUDIT_SEAL_SECONDS = env_int("GONGZHI_AUDIT_SEAL_SECONDS", 2, minimum=1)
 SESSION_COOKIE_AGE = GONGZHI_SESSION_MAX_HOURS * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("核心")
 
     def ready(self) -> None:
-        from gongzhi.core import registry
+        from gongzhi.core import calendar, registry  # noqa: F401  (calendar registers `holidays`)
 
         registry.register_nav(
             label=_("审计记录"), url_name="audit_list", order=90, roles={"audit_admin"}

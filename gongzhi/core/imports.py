@@ -417,12 +417,14 @@ def run_import(
             continue
         key = importer.natural_key(data)
         if key in seen:
-            key_headers = "、".join(cols[k].header for k in importer.key if k in cols)
+            # Name only the key parts this row uses (a key may be "code, or street and name").
+            parts = [(k, v) for k, v in zip(importer.key, key, strict=False) if v not in (None, "")]
+            parts = parts or list(zip(importer.key, key, strict=False))[:1]
             result.errors.append(
                 RowError(
                     rownum,
-                    key_headers,
-                    _shown(key[0], cols.get(importer.key[0])),
+                    "、".join(cols[k].header for k, _v in parts if k in cols),
+                    " / ".join(_shown(v, cols.get(k)) for k, v in parts),
                     _("与第 %(row)d 行重复") % {"row": seen[key]},
                 )
             )

@@ -132,3 +132,37 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} {self.file_name}"
+
+
+class Holiday(models.Model):
+    """One day that the State Council's annual notice (国务院办公厅关于某年部分节假日安排的通知)
+    moves off or onto the Monday–Friday pattern: a statutory holiday (放假) or an adjusted
+    working weekend day (调休上班). Days not in this table follow Monday–Friday.
+
+    The platform ships no rows: the locality loads each year's notice (`gongzhi import
+    holidays FILE`, or the admin) — see docs/holidays.md. Read through `gongzhi.core.calendar`.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=60, blank=True, help_text=_("如：春节、国庆节"))
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        # 调休: the notice only ever moves work onto a Saturday or Sunday; a "working day"
+        # row on a weekday would be a typing error that silently changes every deadline.
+        if self.kind == self.Kind.WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError({"kind": _("调休上班日应为周六或周日")})

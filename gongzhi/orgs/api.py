@@ -16,7 +16,7 @@ from ninja.responses import Status
 from gongzhi.areas.models import Area
 from gongzhi.core.pii import mask
 from gongzhi.orgs import selectors, services
-from gongzhi.orgs.models import AnnualReport, CreditListing, Evaluation, SocialOrg
+from gongzhi.orgs.models import AnnualReport, CreditListing, Evaluation, Penalty, SocialOrg
 
 router = Router(tags=["orgs"])
 
@@ -199,6 +199,20 @@ class EvaluationOut(Schema):
     certificate_no: str
 
 
+class PenaltyIn(Schema):
+    decided_on: dt.date
+    kind: str
+    fine_yuan: Decimal | None = None
+    authority: str = ""
+    decision_no: str = ""
+    reason: str = ""
+
+
+class PenaltyOut(PenaltyIn):
+    id: int
+    org_id: int
+
+
 class ListingIn(Schema):
     list_kind: str
     cause: str
@@ -350,6 +364,20 @@ def record_evaluation(request: HttpRequest, ref: str, payload: EvaluationIn) -> 
         actor=request.user, org=_org(request, ref), **payload.dict()
     )
     return Status(201, evaluation)
+
+
+@router.get("/{ref}/penalties", response=list[PenaltyOut])
+def list_penalties(request: HttpRequest, ref: str) -> Any:
+    return list(selectors.penalty_list(user=request.user, org=_org(request, ref)))
+
+
+@router.post("/{ref}/penalties", response={201: PenaltyOut}, summary="Record a penalty (处罚)")
+def record_penalty(request: HttpRequest, ref: str, payload: PenaltyIn) -> Any:
+    """A fine at or above the serious-list threshold also proposes the listing for review."""
+    penalty: Penalty = services.penalty_record(
+        actor=request.user, org=_org(request, ref), **payload.dict()
+    )
+    return Status(201, penalty)
 
 
 @router.get("/{ref}/listings", response=list[ListingOut])

@@ -11,7 +11,12 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from gongzhi.core import registry
-        from gongzhi.orgs import exporters, importers, rules  # noqa: F401  (registration)
+        from gongzhi.orgs import (  # noqa: F401  (registration)
+            exporters,
+            importers,
+            importers_reports,
+            rules,
+        )
 
         registry.register_nav(label=_("社会组织"), url_name="orgs:index", order=20)
         registry.register_home_card(home_cards)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.calendar import WorkCalendar
 from gongzhi.orgs.models import (
     AnnualReport,
     CreditListing,
@@ -20,7 +21,7 @@ from gongzhi.orgs.models import (
     ReportResult,
     SocialOrg,
 )
-from gongzhi.orgs.rules_config import rules
+from gongzhi.orgs.rules_config import rules, serious_list_years
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -28,17 +29,6 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a non-leap year
         return day.replace(year=day.year + years, day=28)
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """Monday–Friday working days after `day`. Statutory holidays are not modelled here; the
-    deadline is therefore the earliest it can be, which errs on the side of the organisation."""
-    current = day
-    while n > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            n -= 1
-    return current
 
 
 def report_due(year: int) -> dt.date:
@@ -132,11 +122,27 @@ def promotion_due(entry: CreditListing, today: dt.date) -> bool:
     )
 
 
-def removal_due_by(entry: CreditListing) -> dt.date | None:
-    """民政部令60号 art. 7: removal within 5 working days of verified rectification."""
+def removal_due_by(entry: CreditListing, cal: WorkCalendar | None = None) -> dt.date | None:
+    """民政部令60号 art. 7: removal within 5 working days of verified rectification — working
+    days of the loaded holiday notice (statutory holidays off, 调休 weekend days on)."""
     if entry.rectified_on is None:
         return None
-    return add_working_days(entry.rectified_on, rules().delist_within_working_days)
+    return (cal or WorkCalendar()).add_working_days(
+        entry.rectified_on, rules().delist_within_working_days
+    )
+
+
+def serious_term_ends(entry: CreditListing) -> dt.date | None:
+    """民政部令60号: the day an entry leaves 严重违法失信名单 — five years after it was listed
+    unless the law sets another term for its cause (rules_config). None for the anomaly list."""
+    if entry.list_kind != ListKind.SERIOUS:
+        return None
+    return add_years(entry.listed_on, serious_list_years(entry.cause))
+
+
+def serious_term_ended(entry: CreditListing, today: dt.date) -> bool:
+    end = serious_term_ends(entry)
+    return entry.in_force and end is not None and end <= today
 
 
 def flags(org: SocialOrg, today: dt.date) -> list[dict[str, Any]]:
@@ -150,16 +156,29 @@ def flags(org: SocialOrg, today: dt.date) -> list[dict[str, Any]]:
                 "text": _("未按时报送%(y)d年度工作报告，符合列入活动异常名录情形") % {"y": year},
             }
         )
-    for entry in org.listings.all():
-        if promotion_due(entry, today) and not entry.promotions.exists():
+    entries = list(org.listings.prefetch_related("promotions"))
+    cal = WorkCalendar()
+    rectified = [e.rectified_on for e in entries if e.in_force and e.rectified_on]
+    if rectified:  # every year the deadlines touch, in one query
+        cal.preload(min(rectified), max(rectified) + dt.timedelta(days=60))
+    for entry in entries:
+        if promotion_due(entry, today) and not entry.promotions.all():
             out.append(
                 {
                     "cause": "anomaly_two_years",
                     "text": _("列入活动异常名录已满2年，应提请列入严重违法失信名单"),
                 }
             )
-        due = removal_due_by(entry)
-        if entry.in_force and due is not None and today > due:
+        if serious_term_ended(entry, today):
+            out.append(
+                {
+                    "cause": "serious_term_ended",
+                    "text": _("列入严重违法失信名单已于%(d)s期满，应移出")
+                    % {"d": serious_term_ends(entry).isoformat()},  # type: ignore[union-attr]
+                }
+            )
+        due = removal_due_by(entry, cal) if entry.in_force else None
+        if due is not None and today > due:
             out.append(
                 {
                     "cause": "removal_overdue",

@@ -16,6 +16,7 @@ from gongzhi.orgs.models import (
     ListingCause,
     ListKind,
     OrgKind,
+    PenaltyKind,
     ReportResult,
     SocialOrg,
 )
@@ -255,3 +256,24 @@ class DelistForm(StyledForm):
 
 class RejectForm(StyledForm):
     removal_reason = forms.CharField(label=_("不予列入的理由"), max_length=200)
+
+
+class PenaltyForm(StyledForm):
+    decided_on = forms.DateField(label=_("处罚日期"), widget=DATE)
+    kind = forms.ChoiceField(label=_("处罚种类"), choices=PenaltyKind.choices)
+    fine_yuan = forms.DecimalField(
+        label=_("罚款金额（元）"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("仅罚款处罚填写；5万元以上将提请列入严重违法失信名单"),
+    )
+    authority = forms.CharField(label=_("处罚机关"), max_length=120, required=False)
+    decision_no = forms.CharField(label=_("处罚决定书文号"), max_length=60, required=False)
+    reason = forms.CharField(
+        label=_("违法事实"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,4 +1,4 @@
-"""Spreadsheet imports of the registry (`orgs`) and of annual reports (`annual-reports`).
+"""Spreadsheet import of the registry (`orgs`; annual reports: importers_reports.py).
 
 Built on `core/imports.py`: every row validated by the same rules as the services before
 anything is written, all or nothing, upsert by credit code (and year), bulk writes so a
@@ -22,7 +22,6 @@ from gongzhi.core.imports import (
     Counts,
     Importer,
     RowInvalid,
-    p_bool,
     p_choice,
     p_date,
     p_decimal,
@@ -34,12 +33,10 @@ from gongzhi.core.textkeys import pinyin_keys, to_simplified
 from gongzhi.orgs import codes, services
 from gongzhi.orgs.models import (
     CHANGEABLE_FIELDS,
-    AnnualReport,
     CommunityCategory,
     OrgChange,
     OrgKind,
     OrgStatus,
-    ReportResult,
     SocialOrg,
 )
 from gongzhi.orgs.rules import RegistrationTarget
@@ -71,12 +68,24 @@ ORG_TEXT = (
 
 @registry.register_importer
 class OrgImporter(Importer):
+    """Upsert by credit code. Community social organisations (社区社会组织) are filed (备案)
+    with their street and often have no code: a row without one is keyed by (filing street
+    code, name) instead — see `natural_key` and `_match`."""
+
     kind = "orgs"
     label = gettext_lazy("社会组织")
     permission = "orgs.import_orgs"
-    key = ("credit_code",)
+    key = ("credit_code", "authority_code", "name")
     columns = [
-        Column("credit_code", "统一社会信用代码", p_code, required=True, aliases=("credit code",)),
+        Column(
+            "credit_code",
+            "统一社会信用代码",
+            p_code,
+            aliases=("credit code",),
+            help=gettext_lazy(
+                "登记的社会组织必填；无代码的社区社会组织留空，按备案街道代码和名称对应"
+            ),
+        ),
         Column("name", "名称", required=True),
         Column("kind", "类型", p_choice(OrgKind), required=True),
         Column("community_category", "社区社会组织类别", p_choice(CommunityCategory)),
@@ -114,24 +123,72 @@ class OrgImporter(Importer):
         self.existing = {
             o.credit_code: o
             for o in SocialOrg.objects.filter(
-                credit_code__in=[r["credit_code"] for r in rows]
+                credit_code__in=[r["credit_code"] for r in rows if r["credit_code"]]
             ).select_related("authority", "area")
         }
-        # Active names per authority, for the uniqueness rule, across the file and the database.
-        self.names: dict[tuple[int, str], str | None] = {
-            (a, n): c
-            for a, n, c in SocialOrg.objects.filter(
+        # Codeless community filings, by (filing street code, Simplified name).
+        self.codeless: dict[tuple[str, str], list[SocialOrg]] = {}
+        for o in SocialOrg.objects.filter(
+            credit_code__isnull=True,
+            kind=OrgKind.COMMUNITY,
+            authority__code__in=[r["authority_code"] for r in rows],
+            name_simplified__in=[to_simplified(r["name"]) for r in rows],
+        ).select_related("authority", "area"):
+            self.codeless.setdefault((o.authority.code, o.name_simplified), []).append(o)
+        # Active names per authority, for the uniqueness rule, across the file and the database:
+        # (authority id, name) -> (identity of the holder, its credit code).
+        self.names: dict[tuple[int, str], tuple[tuple[Any, ...], str | None]] = {
+            (a, n): (("pk", pk), c)
+            for a, n, pk, c in SocialOrg.objects.filter(
                 status=OrgStatus.NORMAL, authority__code__in=[r["authority_code"] for r in rows]
-            ).values_list("authority_id", "name_simplified", "credit_code")
+            ).values_list("authority_id", "name_simplified", "pk", "credit_code")
         }
+        self.matched: dict[int, str] = {}  # existing org pk -> name of the row that took it
         self.today = timezone.localdate()
+
+    def natural_key(self, data: dict[str, Any]) -> tuple[Any, ...]:
+        if data.get("credit_code"):
+            return (data["credit_code"], None, None)
+        return (None, data.get("authority_code"), to_simplified(data.get("name") or ""))
+
+    def _match(self, data: dict[str, Any]) -> SocialOrg | None:
+        """The organisation a row stands for: by code; else (community filings) by filing street
+        and name — the one filed on the row's date, else the active one (a corrected date, or a
+        filing now deregistered), else for a deregistered row the only one. A row for an active
+        filing whose namesakes are all deregistered is a new filing. A coded row may so find
+        the codeless filing it now gives a code to."""
+        code = data["credit_code"]
+        if code and code in self.existing:
+            return self.existing[code]
+        if data["kind"] != OrgKind.COMMUNITY:
+            return None
+        found = self.codeless.get((data["authority_code"], to_simplified(data["name"])), [])
+        candidates = [o for o in found if o.registered_on == data["registered_on"]] or [
+            o for o in found if o.status == OrgStatus.NORMAL
+        ]
+        if candidates:
+            return candidates[0]
+        if data["status"] == OrgStatus.NORMAL or not found:
+            return None
+        if len(found) > 1:
+            raise RowInvalid(
+                "name", _("该备案街道下有多个同名的已注销社区社会组织，请核对登记（备案）日期")
+            )
+        return found[0]
 
     def clean_row(self, data: dict[str, Any]) -> dict[str, Any]:
         kind = data["kind"]
-        try:
-            data["credit_code"] = codes.check_credit_code(data["credit_code"], kind)
-        except ValidationError as exc:
-            raise RowInvalid("credit_code", _first_error(exc)[1]) from None
+        if data["credit_code"]:
+            try:
+                data["credit_code"] = codes.check_credit_code(data["credit_code"], kind)
+            except ValidationError as exc:
+                raise RowInvalid("credit_code", _first_error(exc)[1]) from None
+        elif kind != OrgKind.COMMUNITY:
+            raise RowInvalid(
+                "credit_code", _("登记的社会组织必须填写统一社会信用代码（仅社区社会组织可空）")
+            )
+        else:
+            data["credit_code"] = None
         authority = self.areas.get(data["authority_code"])
         if authority is None:
             raise RowInvalid("authority_code", _("区划代码不存在"))
@@ -160,17 +217,33 @@ class OrgImporter(Importer):
             raise RowInvalid("deregistered_on", _("注销或撤销的组织请填写注销日期"))
         if off is not None and off < data["registered_on"]:
             raise RowInvalid("deregistered_on", _("注销日期不能早于登记日期"))
-        existing = self.existing.get(data["credit_code"])
+        existing = self._match(data)
+        if existing is not None:
+            if existing.pk in self.matched:
+                raise RowInvalid(
+                    "name",
+                    _("文件中另有一行（%(n)s）对应同一组织") % {"n": self.matched[existing.pk]},
+                )
+            self.matched[existing.pk] = data["name"]
         self._check_rights(data, kind, authority, existing)
+        identity = ("pk", existing.pk) if existing is not None else ("new", *self.natural_key(data))
         if status == OrgStatus.NORMAL:
             key = (authority.pk, to_simplified(data["name"]))
-            holder = self.names.get(key, False)
-            if holder is not False and holder != data["credit_code"]:
+            holder = self.names.get(key)
+            if holder is not None and holder[0] != identity:
+                if not data["credit_code"] and holder[1]:
+                    raise RowInvalid(
+                        "credit_code",
+                        _(
+                            "已有同名的正常状态组织（统一社会信用代码 %(c)s），如为同一组织请填写该代码"
+                        )
+                        % {"c": holder[1]},
+                    )
                 raise RowInvalid("name", _("同一登记管理机关下已有同名的正常状态社会组织"))
-            self.names[key] = data["credit_code"]
+            self.names[key] = (identity, data["credit_code"])
         for f in ORG_TEXT:
             data[f] = data[f] or ""
-        data["authority"], data["area"] = authority, area
+        data["authority"], data["area"], data["existing"] = authority, area, existing
         return data
 
     def _check_rights(
@@ -225,8 +298,11 @@ class OrgImporter(Importer):
         label = services.actor_label(actor)
         for data in rows:
             values = self.to_fields(data)
-            org = self.existing.get(data["credit_code"])
+            org = data["existing"]
+            if data["credit_code"]:  # a codeless filing may be given its code
+                values["credit_code"] = data["credit_code"]
             if org is None:
+                values.pop("credit_code", None)
                 to_create.append(SocialOrg(credit_code=data["credit_code"], **values))
                 continue
             diff = {f: v for f, v in values.items() if getattr(org, f) != v}
@@ -253,118 +329,5 @@ class OrgImporter(Importer):
         if to_update:
             SocialOrg.objects.bulk_update(to_update, sorted(changed), batch_size=500)
         OrgChange.objects.bulk_create(history, batch_size=500)
-        counts.inserted, counts.updated = len(to_create), len(to_update)
-        return counts
-
-
-def p_result(value: Any) -> Any:
-    return p_choice(ReportResult)(value) or ""
-
-
-REPORT_COLUMNS = [
-    Column("credit_code", "统一社会信用代码", p_code, required=True),
-    Column("name", "名称", help=gettext_lazy("仅供核对，不导入")),
-    Column("year", "年度", p_int, required=True),
-    Column("submitted_on", "报送日期", p_date),
-    Column("result", "检查结论", p_result),
-    Column("employees", "从业人员数", p_int),
-    Column("social_workers", "持证社工数", p_int),
-    Column("other_professionals", "其他专业人才数", p_int),
-    Column("volunteers", "志愿者人数", p_int),
-    Column("income", "年度收入（万元）", p_decimal),
-    Column("spending", "年度支出（万元）", p_decimal),
-    Column("has_party_org", "已建立党组织", p_bool),
-    Column("no_party_org_reason", "未建立党组织原因"),
-    Column("party_instructor", "党建指导员"),
-    Column("party_members", "党员人数", p_int),
-    Column("party_activists", "入党积极分子人数", p_int),
-    Column("union_on", "工会建立日期", p_date),
-    Column("youth_league_on", "共青团建立日期", p_date),
-    Column("women_federation_on", "妇联建立日期", p_date),
-]
-REPORT_VALUE_FIELDS = tuple(
-    c.key for c in REPORT_COLUMNS if c.key not in ("credit_code", "name", "year")
-) + ("has_union", "has_youth_league", "has_women_federation")
-
-
-@registry.register_importer
-class AnnualReportImporter(Importer):
-    kind = "annual-reports"
-    label = gettext_lazy("年度工作报告")
-    permission = "orgs.import_reports"
-    key = ("credit_code", "year")
-    columns = REPORT_COLUMNS
-
-    def prepare(self, rows: list[dict[str, Any]]) -> None:
-        self.orgs = {
-            o.credit_code: o
-            for o in SocialOrg.objects.filter(
-                credit_code__in=[r["credit_code"] for r in rows]
-            ).select_related("authority")
-        }
-        self.existing = {
-            (r.org_id, r.year): r
-            for r in AnnualReport.objects.filter(org__in=list(self.orgs.values()))
-        }
-
-    def clean_row(self, data: dict[str, Any]) -> dict[str, Any]:
-        org = self.orgs.get(data["credit_code"])
-        if org is None:
-            raise RowInvalid("credit_code", _("登记库中没有该统一社会信用代码的组织"))
-        actor = self.actor
-        if services.is_user(actor) and not actor.has_perm("orgs.file_report", org):
-            raise RowInvalid("credit_code", _("该组织不在您的管辖范围内"))
-        for f in (
-            "employees",
-            "social_workers",
-            "other_professionals",
-            "volunteers",
-            "party_members",
-            "party_activists",
-        ):
-            data[f] = data[f] or 0
-        for f in ("no_party_org_reason", "party_instructor"):
-            data[f] = data[f] or ""
-        data["has_party_org"] = bool(data["has_party_org"])
-        data["has_union"] = data["union_on"] is not None
-        data["has_youth_league"] = data["youth_league_on"] is not None
-        data["has_women_federation"] = data["women_federation_on"] is not None
-        data["result"] = data["result"] or ""
-        try:
-            services.check_report(org, data["year"], data["submitted_on"], data["result"], data)
-        except ValidationError as exc:
-            field, message = _first_error(exc)
-            known = {c.key for c in REPORT_COLUMNS}
-            raise RowInvalid(field if field in known else "year", message) from None
-        data["org"] = org
-        return data
-
-    def apply(self, rows: list[dict[str, Any]], actor: Any) -> Counts:
-        counts = Counts()
-        to_create: list[AnnualReport] = []
-        to_update: list[AnnualReport] = []
-        changed: set[str] = set()
-        label = services.actor_label(actor)
-        for data in rows:
-            values = {f: data[f] for f in REPORT_VALUE_FIELDS}
-            report = self.existing.get((data["org"].pk, data["year"]))
-            if report is None:
-                to_create.append(
-                    AnnualReport(org=data["org"], year=data["year"], filed_by=label, **values)
-                )
-                continue
-            if not values["result"]:
-                values["result"] = report.result  # a conclusion is not erased by a blank cell
-            diff = {f: v for f, v in values.items() if getattr(report, f) != v}
-            if not diff:
-                counts.unchanged += 1
-                continue
-            for f, v in diff.items():
-                setattr(report, f, v)
-            changed.update(diff)
-            to_update.append(report)
-        AnnualReport.objects.bulk_create(to_create, batch_size=500)
-        if to_update:
-            AnnualReport.objects.bulk_update(to_update, sorted(changed), batch_size=500)
         counts.inserted, counts.updated = len(to_create), len(to_update)
         return counts

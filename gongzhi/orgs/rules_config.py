@@ -34,6 +34,11 @@ class OrgRules:
     anomaly_years_to_serious: int = 2
     # 民政部令60号 art. 11: a fine of 50,000 yuan or more is a cause for the serious list.
     serious_fine_yuan: int = 50_000
+    # 民政部令60号: an entry on 严重违法失信名单 is removed when its term ends, five years from
+    # the day it was listed, unless a law or regulation sets another term for its cause —
+    # such a term goes in `serious_list_years_by_cause` ({cause: years}), in a new version.
+    serious_list_years: int = 5
+    serious_list_years_by_cause: dict[str, int] = field(default_factory=dict)
     # GB 32100-2015: position 1 = registering department (5 = civil affairs).
     credit_code_department: str = "5"
     # GB 32100-2015 position 2 by kind: 1 社会团体, 2 民办非企业单位, 3 基金会, 9 其他.
@@ -55,3 +60,8 @@ CURRENT = V2024
 
 def rules() -> OrgRules:
     return CURRENT
+
+
+def serious_list_years(cause: str, config: OrgRules | None = None) -> int:
+    config = config or rules()
+    return config.serious_list_years_by_cause.get(cause, config.serious_list_years)

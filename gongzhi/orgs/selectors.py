@@ -16,6 +16,7 @@ Registry list and records
     org_get(*, user, pk=None, credit_code=None) -> SocialOrg          (404 out of scope)
     report_list(*, user, org=None, year=None) -> QuerySet[AnnualReport]
     evaluation_list(*, user, org=None) -> QuerySet[Evaluation]
+    penalty_list(*, user, org=None) -> QuerySet[Penalty]
     listing_list(*, user, org=None, list_kind="", state="", in_force=None) -> QuerySet
     change_list(*, user, org=None) -> QuerySet[OrgChange]
 
@@ -64,6 +65,7 @@ from django.utils import timezone
 
 from gongzhi.core.scope import get_or_404, restrict
 from gongzhi.core.textkeys import search_variants
+from gongzhi.orgs.lookups import register as register_prefix
 from gongzhi.orgs.models import (
     AnnualReport,
     CreditListing,
@@ -71,6 +73,7 @@ from gongzhi.orgs.models import (
     ListingState,
     ListKind,
     OrgChange,
+    Penalty,
     ReportResult,
     SocialOrg,
 )
@@ -132,7 +135,7 @@ def annotate_rows(rows: Any, today: dt.date | None = None) -> list[SocialOrg]:
     """The derived columns for one page of organisations, in the page's order. A list page
     filters and sorts without them (so they are not computed for every row) and annotates
     only the rows it shows."""
-    ids = [o.pk for o in rows]
+    ids = [getattr(o, "pk", o) for o in rows]  # organisations or their ids
     annotated = with_status_figures(
         SocialOrg.objects.filter(pk__in=ids).select_related("area", "authority"), today
     )
@@ -140,16 +143,38 @@ def annotate_rows(rows: Any, today: dt.date | None = None) -> list[SocialOrg]:
     return [by_id[i] for i in ids]
 
 
+for _name in ("name_simplified", "name_pinyin", "name_initials", "credit_code", "area_code"):
+    register_prefix(SocialOrg._meta.get_field(_name))  # type: ignore[arg-type]
+
+
 def search(qs: QuerySet[SocialOrg], q: str) -> QuerySet[SocialOrg]:
-    """Name in Simplified or Traditional, pinyin, initials, or credit code."""
+    """Name in Simplified or Traditional, pinyin, initials, or credit code.
+
+    A query in letters and digits is matched by prefix on the pinyin, the initials and the
+    credit code — indexed look-ups (`__prefix`, see lookups.py) — and, as the one exception,
+    anywhere in the initials: people type the initials of the distinctive part of a name
+    ("sfj" for 珠晖区书法家协会), and the initials column is short (one letter a character), so
+    that scan is cheap at the registry's size (3,000-odd rows). Full pinyin is long (up to 600
+    characters) and is matched from its start only.
+
+    A query in Chinese is matched anywhere in the Simplified name. That leading-wildcard LIKE
+    is unavoidable: Chinese names have no word boundaries and most begin with a place name
+    (衡阳市…, 珠晖区…) that people leave out, so a prefix match would miss what they mean; B-tree
+    indexes cannot serve it (a trigram or suffix index could, on PostgreSQL only).
+    """
     simplified, ascii_key = search_variants(q)
     if not simplified:
         return qs
-    cond = Q(name_simplified__icontains=simplified) | Q(name__icontains=q.strip())
-    if ascii_key:
-        cond |= Q(name_pinyin__contains=ascii_key) | Q(name_initials__contains=ascii_key)
-        cond |= Q(credit_code__startswith=q.strip().upper())
-    return qs.filter(cond)
+    typed = q.strip()
+    if ascii_key and ascii_key == typed.lower().replace(" ", ""):
+        code = typed.upper().replace(" ", "")
+        return qs.filter(
+            Q(name_pinyin__prefix=ascii_key)
+            | Q(name_initials__prefix=ascii_key)
+            | Q(name_initials__contains=ascii_key)
+            | Q(credit_code__prefix=code)
+        )
+    return qs.filter(name_simplified__icontains=simplified)
 
 
 def org_list(
@@ -173,7 +198,7 @@ def org_list(
     if q:
         qs = search(qs, q)
     if district:
-        qs = qs.filter(area_code__startswith=district[:6])
+        qs = qs.filter(area_code__prefix=district[:6])
     if kind:
         qs = qs.filter(kind=kind)
     if status:
@@ -224,6 +249,11 @@ def report_list(
 def evaluation_list(*, user: Any, org: SocialOrg | None = None) -> QuerySet[Evaluation]:
     qs = restrict(Evaluation.objects.select_related("org"), user)
     return (qs.filter(org=org) if org is not None else qs).order_by("-evaluated_on", "-id")
+
+
+def penalty_list(*, user: Any, org: SocialOrg | None = None) -> QuerySet[Penalty]:
+    qs = restrict(Penalty.objects.select_related("org"), user)
+    return (qs.filter(org=org) if org is not None else qs).order_by("-decided_on", "-id")
 
 
 def listing_list(
@@ -420,6 +450,7 @@ __all__ = [
     "org_get",
     "org_list",
     "orgs_registered_as_of",
+    "penalty_list",
     "report_list",
     "report_totals_as_of",
 ]

@@ -436,9 +436,12 @@ from gongzhi.orgs.services_credit import (  # noqa: E402  (re-exported: one serv
     listing_propose,
     listing_reject,
     listing_remove,
+    penalty_record,
+)
+from gongzhi.orgs.services_credit_runs import (  # noqa: E402
+    listings_end_expired,
     listings_flag_missing_reports,
     listings_promote_overdue,
-    penalty_record,
 )
 
 __all__ = [
@@ -448,6 +451,7 @@ __all__ = [
     "listing_propose",
     "listing_reject",
     "listing_remove",
+    "listings_end_expired",
     "listings_flag_missing_reports",
     "listings_promote_overdue",
     "org_change",

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.core.scope import restrict
 from gongzhi.orgs import eligibility
 from gongzhi.orgs.models import (
     CreditListing,
@@ -23,7 +22,6 @@ from gongzhi.orgs.models import (
     ListingCause,
     ListingState,
     ListKind,
-    OrgStatus,
     Penalty,
     PenaltyKind,
     SocialOrg,
@@ -93,10 +91,29 @@ def penalty_record(
     svc = _svc()
     svc.require(actor, "orgs.record_penalty", org)
     svc._check_past(decided_on, "decided_on", _("处罚日期"))
+    if decided_on < org.registered_on:
+        raise ValidationError({"decided_on": _("处罚日期不能早于登记（备案）日期")})
+    if org.deregistered_on is not None and decided_on > org.deregistered_on:
+        raise ValidationError({"decided_on": _("处罚日期不能晚于注销（撤销）日期")})
     if kind not in PenaltyKind.values:
         raise ValidationError({"kind": _("请选择处罚种类")})
-    if kind == PenaltyKind.FINE and not fine_yuan:
-        raise ValidationError({"fine_yuan": _("罚款处罚请填写金额")})
+    if kind == PenaltyKind.FINE:
+        if fine_yuan is None or not fine_yuan.is_finite() or fine_yuan <= 0:
+            raise ValidationError({"fine_yuan": _("罚款处罚请填写大于0的金额")})
+        # The column holds 12 integer digits and 2 decimals (分).
+        if fine_yuan >= Decimal("1e12") or fine_yuan != fine_yuan.quantize(Decimal("0.01")):
+            raise ValidationError({"fine_yuan": _("罚款金额应为不超过两位小数的合理数额")})
+    elif fine_yuan is not None:
+        raise ValidationError({"fine_yuan": _("只有罚款处罚填写罚款金额")})
+    texts = {
+        "authority": (authority, _("处罚机关"), 120),
+        "decision_no": (decision_no, _("处罚决定书文号"), 60),
+        "reason": (reason, _("违法事实"), 300),
+    }
+    for name, (value, label, limit) in texts.items():
+        if len(value or "") > limit:
+            raise ValidationError({name: _("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}})
+    authority, decision_no, reason = ((v or "").strip() for v, _l, _n in texts.values())
     penalty = Penalty.objects.create(
         org=org,
         decided_on=decided_on,
@@ -307,66 +324,3 @@ def listing_remove(
         after={"removed_on": removed_on, "reason": reason, "rectified_on": rectified_on},
     )
     return listing
-
-
-def _orgs_for(actor: Any) -> Any:
-    qs = SocialOrg.objects.filter(status=OrgStatus.NORMAL)
-    return restrict(qs, actor) if _svc().is_user(actor) else qs
-
-
-def listings_flag_missing_reports(
-    *, actor: Any, year: int, today: dt.date | None = None
-) -> list[CreditListing]:
-    """Propose the anomaly list for every organisation (in the actor's scope) that missed the
-    report on `year` (民政部令60号 art. 4(1)). Proposals await the authority's review."""
-    today = today or _svc().today()
-    if today <= eligibility.report_due(year):
-        return []
-    out = []
-    candidates = (
-        _orgs_for(actor)
-        .exclude(kind="community")
-        .filter(registered_on__lte=dt.date(year, 12, 31))
-        .prefetch_related("annual_reports")
-    )
-    for org in candidates:
-        if eligibility.missing_report(org, year, today):
-            out.append(
-                listing_propose(
-                    actor=actor,
-                    org=org,
-                    list_kind=ListKind.ANOMALY,
-                    cause=ListingCause.NO_ANNUAL_REPORT,
-                    detail=_("%(y)d年度工作报告") % {"y": year},
-                    on=today,
-                )
-            )
-    return out
-
-
-def listings_promote_overdue(*, actor: Any, today: dt.date | None = None) -> list[CreditListing]:
-    """Anomaly entries in force for two years are proposed for the serious list, for review
-    (民政部令60号 art. 11(1)); each entry is promoted once."""
-    today = today or _svc().today()
-    cutoff = eligibility.add_years(today, -rules().anomaly_years_to_serious)
-    entries = CreditListing.objects.filter(
-        org__in=_orgs_for(actor),
-        list_kind=ListKind.ANOMALY,
-        state=ListingState.CONFIRMED,
-        removed_on__isnull=True,
-        listed_on__lte=cutoff,
-        promotions__isnull=True,
-    ).select_related("org")
-    return [
-        listing_propose(
-            actor=actor,
-            org=entry.org,
-            list_kind=ListKind.SERIOUS,
-            cause=ListingCause.ANOMALY_TWO_YEARS,
-            detail=_("%(d)s 列入活动异常名录（%(c)s）")
-            % {"d": entry.listed_on.isoformat(), "c": entry.get_cause_display()},
-            on=today,
-            promoted_from=entry,
-        )
-        for entry in entries
-    ]

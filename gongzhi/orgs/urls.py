@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/deregister/", views.org_deregister, name="deregister"),
     path("<int:pk>/report/", views.report_file, name="report"),
     path("<int:pk>/grade/", views.evaluation_record, name="grade"),
+    path("<int:pk>/penalties/add/", views.penalty_record, name="penalty_add"),
     path("<int:pk>/listings/add/", views.listing_add, name="listing_add"),
     path("<int:pk>/listings/<int:listing_id>/remove/", views.listing_remove, name="listing_remove"),
     path("<int:pk>/listings/<int:listing_id>/decide/", views.listing_decide, name="listing_decide"),

@@ -116,3 +116,42 @@ class DuesExporter(Exporter):
 
     def queryset(self, user: Any) -> Any:
         return selectors.dues_list(user=user)
+
+
+def _quarter(q: int, key: str) -> Any:
+    return lambda row: row["quarters"][f"{row['year']}Q{q}"][key]
+
+
+@registry.register_exporter
+class ServiceRollupExporter(Exporter):
+    """双报到 service per employer and quarter of one year (the report back to the employer)."""
+
+    kind = "party-service-rollup"
+    label = gettext_lazy("双报到服务季度汇总")
+    columns: ClassVar[list[ExportColumn]] = [
+        ExportColumn(gettext_lazy("年度"), lambda r: r["year"]),
+        ExportColumn(gettext_lazy("所在单位"), lambda r: r["employer"]),
+        ExportColumn(gettext_lazy("第一季度服务次数"), _quarter(1, "services")),
+        ExportColumn(gettext_lazy("第一季度服务时长（小时）"), _quarter(1, "hours")),
+        ExportColumn(gettext_lazy("第二季度服务次数"), _quarter(2, "services")),
+        ExportColumn(gettext_lazy("第二季度服务时长（小时）"), _quarter(2, "hours")),
+        ExportColumn(gettext_lazy("第三季度服务次数"), _quarter(3, "services")),
+        ExportColumn(gettext_lazy("第三季度服务时长（小时）"), _quarter(3, "hours")),
+        ExportColumn(gettext_lazy("第四季度服务次数"), _quarter(4, "services")),
+        ExportColumn(gettext_lazy("第四季度服务时长（小时）"), _quarter(4, "hours")),
+        ExportColumn(gettext_lazy("全年服务次数"), lambda r: r["services"]),
+        ExportColumn(gettext_lazy("全年服务时长（小时）"), lambda r: r["hours"]),
+    ]
+
+    def __init__(self, year: int | None = None) -> None:
+        from django.utils import timezone
+
+        self.year = year or timezone.localdate().year
+
+    def queryset(self, user: Any) -> Any:
+        rows = selectors.service_rollup(user=user, year=self.year)
+        for row in rows:
+            row["year"] = self.year
+            row["services"] = sum(c["services"] for c in row["quarters"].values())
+            row["hours"] = sum(c["hours"] for c in row["quarters"].values())
+        return rows

@@ -146,3 +146,48 @@ class DuesCalculatorForm(forms.Form):
 
 class CoverageForm(forms.Form):
     as_of = forms.DateField(label=_("截至日期"), widget=DATE, required=False)
+
+
+# --- coverage and instructors -----------------------------------------------------------------
+
+
+class CoverageAddForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("社会组织"), queryset=SocialOrg.objects.none())
+    started_on = forms.DateField(label=_("覆盖开始"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args: Any, social_orgs: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["org"].queryset = social_orgs  # type: ignore[attr-defined]
+
+
+class EndForm(forms.Form):
+    """A single end date; the label names what ends (覆盖结束, 结束日期 ...)."""
+
+    ended_on = forms.DateField(label=_("结束日期"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args: Any, label: Any = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        if label:
+            self.fields["ended_on"].label = label
+
+
+class InstructorForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=60)
+    area = forms.ModelChoiceField(label=_("选派单位区划"), queryset=Area.objects.none())
+    work_unit = forms.CharField(label=_("工作单位及职务"), max_length=120, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, areas: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+
+
+class InstructorAssignForm(forms.Form):
+    orgs = forms.ModelMultipleChoiceField(
+        label=_("选派到的社会组织（未建党组织）"), queryset=SocialOrg.objects.none()
+    )
+    started_on = forms.DateField(label=_("选派日期"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args: Any, social_orgs: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["orgs"].queryset = social_orgs  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ so re-importing the same file changes nothing and no ID number is compared in cl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, ClassVar
 
@@ -42,6 +43,7 @@ from gongzhi.party.models import (
     PartyOrgKind,
     RegionalKind,
 )
+from gongzhi.party.services.history import bulk_history_for, history_sync
 from gongzhi.party.services.members import check_id_number, milestone_errors
 
 _SPLIT = re.compile(r"[;；,，、\s]+")
@@ -381,6 +383,7 @@ class PartyMemberImporter(Importer):
         create: list[PartyMember] = []
         update: list[PartyMember] = []
         changed: set[str] = set()
+        before: dict[int, tuple[int | None, dt.date, dt.date | None]] = {}
         for data in rows:
             values = self._values(data)
             member = existing.get(data["id_bidx"])
@@ -394,6 +397,7 @@ class PartyMemberImporter(Importer):
             if not diff:
                 counts.unchanged += 1
                 continue
+            before[member.pk] = (member.party_org_id, member.joined_on, member.left_on)
             if "party_org_id" in diff:
                 member.joined_org_on = timezone.localdate()
                 changed.add("joined_org_on")
@@ -405,5 +409,17 @@ class PartyMemberImporter(Importer):
         PartyMember.objects.bulk_create(create, batch_size=500)
         if update:
             PartyMember.objects.bulk_update(update, sorted(changed), batch_size=500)
+        # The dated history the "as of" figures read: new members get their first period,
+        # changed ones a move (on the day of the import) or new start/end dates.
+        bulk_history_for(create)
+        for member in update:
+            old_org, old_joined, old_left = before[member.pk]
+            history_sync(
+                member=member,
+                old_party_org_id=old_org,
+                old_joined_on=old_joined,
+                old_left_on=old_left,
+                on=member.joined_org_on,
+            )
         counts.inserted, counts.updated = len(create), len(update)
         return counts

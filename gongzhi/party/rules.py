@@ -39,6 +39,11 @@ def is_party_secretary(user: Any) -> bool:
 
 
 @rules.predicate
+def is_community_worker(user: Any) -> bool:
+    return _has(user, {Role.COMMUNITY_WORKER})
+
+
+@rules.predicate
 def is_party_viewer(user: Any) -> bool:
     return _has(user, VIEWERS)
 
@@ -51,6 +56,13 @@ rules.add_perm("party.manage_transfer", (is_area_admin | is_party_secretary) & o
 rules.add_perm("party.record_dues", (is_area_admin | is_party_secretary) & object_in_scope)
 rules.add_perm("party.manage_alliance", is_area_admin & object_in_scope)
 rules.add_perm("party.claim_item", (is_area_admin | is_party_secretary) & object_in_scope)
+rules.add_perm("party.manage_instructor", is_area_admin & object_in_scope)
+# 双报到: a unit's Party organisation (its secretary, or the area's administrators) reports
+# to a community and records the service done; the community lists its needs.
+rules.add_perm("party.report_to_community", (is_area_admin | is_party_secretary) & object_in_scope)
+rules.add_perm(
+    "party.manage_community_needs", (is_area_admin | is_community_worker) & object_in_scope
+)
 rules.add_perm("party.import", is_city_or_district_admin)
 # Proposing 活动异常名录 entries (应建未建) for the registration authority's review: the
 # city and district Party-building offices that answer for the sector's coverage.

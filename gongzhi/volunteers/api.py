@@ -7,12 +7,13 @@ caller's scope are 404; domain errors are 422 naming the field (gongzhi/api.py).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import Field
 
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.models import Enrollment, EntryStatus, Volunteer
@@ -21,11 +22,24 @@ from gongzhi.volunteers.views.common import volunteer_from_code
 router = Router(tags=["volunteers"])
 
 
-def _me(request: HttpRequest) -> Volunteer:
+def _mount_records() -> None:
+    from gongzhi.volunteers.api_records import router as records_router
+
+    router.add_router("", records_router)
+
+
+def me_consented(request: HttpRequest) -> Volunteer:
+    """The caller's volunteer profile; 422 on `consent` while the privacy notice they agreed
+    to is not the current one (PIPL art. 14; POST /me/consent agrees again)."""
     v = selectors.volunteer_of(request.user)
     if v is None:
         raise Http404
+    if selectors.consent_outdated(v):
+        raise ValidationError({"consent": _("个人信息处理告知书已更新，请先阅读并重新同意")})
     return v
+
+
+_me = me_consented
 
 
 def _need(request: HttpRequest, perm: str, obj: Any = None) -> None:
@@ -127,8 +141,12 @@ class HoursOut(Schema):
     content: str
 
 
+# Database ids are 64-bit: a larger number is a 422 naming the field, not a database error.
+EntryId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class ApproveIn(Schema):
-    ids: list[int]
+    ids: list[EntryId]
 
 
 class ApproveOut(Schema):
@@ -303,3 +321,6 @@ def verify(request: HttpRequest, number: str) -> Any:
         issuer_name=cert.issuer_name,
         issued_on=cert.issued_on,
     )
+
+
+_mount_records()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Substr
 
 from gongzhi.volunteers.models import EntryStatus, HoursEntry, Volunteer
@@ -90,38 +90,53 @@ def hours_by_category(*, start: dt.date, end: dt.date, area_prefix: str = "") ->
     return {r["category"] or "": _hours(r["s"]) for r in rows}
 
 
+def _star_counts_now(area_prefix: str, thresholds: list[int]) -> dict[int, int]:
+    """Volunteers by stars from the running totals: one aggregate over the
+    (area_code, approved_minutes) index."""
+    qs = Volunteer.objects.all()
+    if area_prefix:
+        qs = qs.filter(area_code__startswith=area_prefix)
+    bounds = [0, *thresholds]
+    aggregates = {}
+    for stars, low in enumerate(bounds):
+        cond = Q(approved_minutes__gte=low)
+        if stars + 1 < len(bounds):
+            cond &= Q(approved_minutes__lt=bounds[stars + 1])
+        aggregates[f"s{stars}"] = Count("id", filter=cond)
+    counts = qs.aggregate(**aggregates)
+    return {stars: counts[f"s{stars}"] for stars in range(len(bounds))}
+
+
 def star_distribution(*, as_of: dt.date | None = None, area_prefix: str = "") -> dict[int, int]:
     """Volunteers by stars (0-5, thresholds in rules_config) on `as_of` (None: today's totals).
 
-    Today's figure counts ranges of the running totals (index on area_code, approved_minutes);
-    a past date sums each volunteer's approved ledger up to that date.
+    Today's figure counts ranges of the running totals. A past date starts from the same
+    counts and corrects them by the approved entries dated after `as_of` (a range scan of
+    the partial index `hours_approved_date`): a volunteer with such entries moves from the
+    star of their running total to the star of (running total - minutes after `as_of`).
+    The cost is that of the entries after the date, never a sum of the whole ledger.
+
+    For 1-5 stars this is the count of volunteers whose approved ledger up to `as_of` sums
+    into each range — the running total equals the approved ledger (services.hours keeps it
+    so in the approving transaction; keys.recompute_totals after bulk loads). 0 stars is
+    the rest of the volunteers registered on `as_of`.
     """
     thresholds = [t * 60 for t in current().star_thresholds_hours]
-    out = dict.fromkeys(range(len(thresholds) + 1), 0)
+    out = _star_counts_now(area_prefix, thresholds)
     if as_of is None:
-        qs = Volunteer.objects.all()
-        if area_prefix:
-            qs = qs.filter(area_code__startswith=area_prefix)
-        bounds = [0, *thresholds]
-        aggregates = {}
-        for stars, low in enumerate(bounds):
-            cond = Q(approved_minutes__gte=low)
-            if stars + 1 < len(bounds):
-                cond &= Q(approved_minutes__lt=bounds[stars + 1])
-            aggregates[f"s{stars}"] = Count("id", filter=cond)
-        counts = qs.aggregate(**aggregates)
-        return {stars: counts[f"s{stars}"] for stars in range(len(bounds))}
-    totals = (
-        HoursEntry.objects.filter(status=EntryStatus.APPROVED, service_date__lte=as_of)
-        .filter(volunteer__area_code__startswith=area_prefix)
+        return out
+    later = HoursEntry.objects.filter(status=EntryStatus.APPROVED, service_date__gt=as_of)
+    if area_prefix:
+        later = later.filter(volunteer__area_code__startswith=area_prefix)
+    rows = (
+        later.order_by()
         .values("volunteer_id")
-        .annotate(m=Sum("minutes"))
-        .values_list("m", flat=True)
+        .annotate(after=Sum("minutes"), total=Max("volunteer__approved_minutes"))
+        .values_list("total", "after")
     )
-    with_hours = 0
-    for minutes in totals.iterator(chunk_size=10000):
-        out[stars_for_minutes(minutes or 0)] += 1
-        with_hours += 1
-    out[0] += registered_volunteers(as_of=as_of, area_prefix=area_prefix) - with_hours
-    out[0] = max(out[0], 0)
+    for total, after in rows.iterator(chunk_size=10000):
+        out[stars_for_minutes(total)] -= 1
+        out[stars_for_minutes(total - after)] += 1
+    starred = sum(n for stars, n in out.items() if stars)
+    out[0] = max(registered_volunteers(as_of=as_of, area_prefix=area_prefix) - starred, 0)
     return out

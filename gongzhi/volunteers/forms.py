@@ -134,6 +134,120 @@ class CertificateRequestForm(StyledForm):
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
 
 
+class _TeamForm(StyledForm):
+    team: forms.ModelChoiceField = forms.ModelChoiceField(label=_("队伍"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class TrainingForm(_TeamForm):
+    title = forms.CharField(label=_("培训名称"), max_length=120)
+    provider = forms.CharField(label=_("培训单位（默认为本队伍）"), max_length=120, required=False)
+    held_on = forms.DateField(label=_("培训日期"), widget=_date_input())
+    hours = forms.DecimalField(
+        label=_("培训学时"), min_value=0, max_value=1000, decimal_places=1, required=False
+    )
+    attended = forms.CharField(
+        label=_("出勤志愿者编号（每行一个）"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    absent = forms.CharField(
+        label=_("缺勤志愿者编号（每行一个）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class AttendanceForm(StyledForm):
+    number = forms.CharField(label=_("志愿者编号"), max_length=20)
+    attended = forms.BooleanField(label=_("出勤"), required=False, initial=True)
+
+
+class AwardForm(_TeamForm):
+    number = forms.CharField(label=_("志愿者编号"), max_length=20)
+    title = forms.CharField(label=_("奖励名称"), max_length=120)
+    level = forms.CharField(label=_("级别"), max_length=30, required=False)
+    awarded_by = forms.CharField(label=_("授予单位"), max_length=120)
+    awarded_on = forms.DateField(label=_("授予日期"), widget=_date_input())
+
+
+class EvaluationForm(_TeamForm):
+    number = forms.CharField(label=_("志愿者编号"), max_length=20)
+    period = forms.CharField(label=_("评价期间（如 2024 或 2024-Q2）"), max_length=20)
+    grade = forms.ChoiceField(label=_("等次"), choices=())
+    comment = forms.CharField(
+        label=_("评语"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from gongzhi.volunteers.models import Evaluation
+
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = Evaluation.Grade.choices  # type: ignore[attr-defined]
+
+
+class ComplaintForm(StyledForm):
+    content = forms.CharField(
+        label=_("投诉内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    complainant = forms.CharField(label=_("您的姓名"), max_length=60, required=False)
+    complainant_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+
+
+class ComplaintHandleForm(StyledForm):
+    resolution = forms.CharField(
+        label=_("处理结果 / 不予受理的理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class MyDataForm(StyledForm):
+    """Fields a volunteer corrects directly (PIPL art. 46); identity fields go by request."""
+
+    phone = forms.CharField(label=_("手机号码"), max_length=20)
+    skills = forms.CharField(label=_("特长技能（用逗号分隔）"), required=False, max_length=200)
+    area = AreaChoiceField(label=_("居住社区"), queryset=_communities())
+
+
+class CorrectionForm(StyledForm):
+    field = forms.ChoiceField(label=_("更正项目"), choices=())
+    new_value = forms.CharField(label=_("更正为"), max_length=60)
+    reason = forms.CharField(label=_("更正理由"), max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from gongzhi.volunteers.models import CorrectionField
+
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = CorrectionField.choices  # type: ignore[attr-defined]
+
+
+class DeleteConfirmForm(StyledForm):
+    confirm = forms.CharField(
+        label=_("请输入您的志愿者编号以确认"),
+        max_length=20,
+        help_text=_("删除后无法恢复。"),
+    )
+
+
+def split_skills(text: str) -> list[str]:
+    return [s.strip() for s in (text or "").replace("，", ",").split(",") if s.strip()]
+
+
+def parse_numbers(text: str) -> list[str]:
+    """Volunteer numbers typed one a line (or separated by commas/spaces), upper-cased."""
+    import re
+
+    return [n.upper() for n in re.split(r"[\s,，;；]+", text or "") if n]
+
+
 def apply_errors(form: forms.Form, exc: Any) -> None:
     """Put a service's ValidationError on the named fields (or the form) of `form`."""
     if hasattr(exc, "error_dict"):

@@ -64,3 +64,11 @@ rules.add_perm(
     "volunteers.view_volunteer", is_volunteer_self | is_superuser | (is_organiser & object_in_scope)
 )
 rules.add_perm("volunteers.self_service", has_volunteer_profile)
+# Training, awards and evaluations: the organisers of the team that writes them.
+rules.add_perm("volunteers.record_training", organiser_in_scope)
+rules.add_perm("volunteers.record_award", organiser_in_scope)
+rules.add_perm("volunteers.evaluate", organiser_in_scope)
+# Complaints are handled by the organiser's unit (the team's area or owning organisation).
+rules.add_perm("volunteers.handle_complaint", organiser_in_scope)
+# Identity corrections are decided by the registrars of the volunteer's home area.
+rules.add_perm("volunteers.decide_correction", is_superuser | (is_registrar & object_in_scope))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongzhi.volunteers.views import organiser, public, self_service
+from gongzhi.volunteers.views import organiser, privacy, public, records, self_service
 
 app_name = "volunteers"
 urlpatterns = [
@@ -12,6 +12,15 @@ urlpatterns = [
     path(
         "me/certificates/<int:pk>.pdf", self_service.my_certificate_pdf, name="my_certificate_pdf"
     ),
+    path("me/consent/", privacy.consent, name="consent"),
+    path("me/data/", privacy.my_data, name="my_data"),
+    path("me/data/reveal/<str:field>/", privacy.reveal_own, name="reveal_own"),
+    path("me/data/copy/", privacy.data_copy, name="data_copy"),
+    path("me/data/edit/", privacy.data_edit, name="data_edit"),
+    path("me/data/correct/", privacy.correction, name="correction"),
+    path("me/data/delete/", privacy.delete, name="delete"),
+    path("me/deleted/", privacy.deleted, name="deleted"),
+    path("me/complaints/", records.my_complaints, name="my_complaints"),
     path("find/", self_service.find, name="find"),
     path("shifts/<int:pk>/", self_service.shift_detail, name="shift"),
     path("shifts/<int:pk>/signup/", self_service.signup, name="signup"),
@@ -33,6 +42,16 @@ urlpatterns = [
     path("certificates/<int:pk>/action/", organiser.certificate_action, name="certificate_action"),
     path("certificates/<int:pk>.pdf", organiser.certificate_pdf, name="certificate_pdf"),
     path("export/<str:kind>.<str:fmt>", organiser.export, name="export"),
+    path("trainings/", records.training_list, name="trainings"),
+    path("trainings/<int:pk>/", records.training_detail, name="training_detail"),
+    path("awards/", records.award_list, name="awards"),
+    path("evaluations/", records.evaluation_list, name="evaluations"),
+    path("complaints/", records.complaint_list, name="complaints"),
+    path("complaints/<int:pk>/", records.complaint_detail, name="complaint_detail"),
+    path("corrections/", privacy.corrections, name="corrections"),
+    path("corrections/<int:pk>/decide/", privacy.correction_decide, name="correction_decide"),
     # public
     path("verify/<str:number>/", public.verify, name="verify"),
+    path("complain/", records.complain, name="complain"),
+    path("complaints/track/<str:token>/", records.complaint_track, name="complaint_track"),
 ]

@@ -74,3 +74,48 @@ def test_record_carries_the_actor_and_client_address(user_a):
         audit.current_ip.reset(token)
     assert event.actor_id == user_a.pk and event.actor_label == "district_a"
     assert event.client_ip == "10.1.2.3" and event.object_type == "accounts.user"
+
+
+def test_by_default_events_wait_for_the_worker_to_seal_them(settings):
+    settings.GONGZHI_AUDIT_SEAL = "worker"
+    event = audit.record(actor="test", action="thing.wait")
+    assert AuditEvent.objects.get(pk=event.pk).seq is None
+    assert audit.verify().pending == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_seals_pending_events_when_it_runs(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    audit.record(actor="test", action="thing.worker")
+    assert audit.verify().pending == 1
+    assert cli(["worker", "--batch", "--interval", "0"]) == 0
+    assert audit.verify().pending == 0 and audit.verify().ok
+
+
+class _OnePass:
+    """A stop event that lets the loop run exactly one round."""
+
+    def __init__(self) -> None:
+        self.rounds = 0
+
+    def is_set(self) -> bool:
+        return self.rounds > 0
+
+    def wait(self, timeout: float) -> bool:
+        self.rounds += 1
+        return True
+
+
+def test_the_sealing_loop_seals_each_round_until_stopped():
+    audit.record(actor="test", action="thing.loop")
+    stop = _OnePass()
+    audit.seal_loop(stop, 0.01)  # type: ignore[arg-type]
+    assert stop.rounds == 1
+    assert audit.verify().pending == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sealing_after_each_commit_can_be_chosen(settings):
+    settings.GONGZHI_AUDIT_SEAL = "commit"
+    event = audit.record(actor="test", action="thing.commit")
+    assert AuditEvent.objects.get(pk=event.pk).seq is not None

@@ -101,3 +101,20 @@ register(
         marker=lambda c: c.org.name,
     )
 )
+
+
+def _penalty(code: str):  # type: ignore[no-untyped-def]
+    return services.penalty_record(
+        actor="test", org=_org(code), decided_on=dt.date(2022, 3, 1), kind="warning"
+    )
+
+
+register(
+    ScopeCase(
+        name="orgs.penalty",
+        make=_penalty,
+        selector=lambda user: selectors.penalty_list(user=user),
+        api_detail_url=lambda p: f"/api/v1/orgs/{p.org_id}/penalties",
+        marker=lambda p: p.org.name,
+    )
+)

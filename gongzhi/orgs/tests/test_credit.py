@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from gongzhi.core.models import Holiday
 from gongzhi.orgs import eligibility, services
 from gongzhi.orgs.models import CreditListing, ListingState
 from gongzhi.orgs.tests.factories import file_report, make_org
@@ -170,6 +171,30 @@ def test_removal_is_due_within_five_working_days_of_verified_rectification(stree
     assert "removal_overdue" not in [
         f["cause"] for f in eligibility.flags(org, dt.date(2024, 3, 8))
     ]
+
+
+def test_the_removal_deadline_skips_holidays_and_counts_adjusted_working_saturdays(street_areas):
+    # Made-up rows for the test (the platform ships none): Monday 4 March 2024 off,
+    # Saturday 9 March 2024 worked (调休).
+    Holiday.objects.create(date=dt.date(2024, 3, 4), kind="holiday", name="测试假日")
+    org = make_org(street_areas["a"].code)
+    entry = services.listing_add(
+        actor="test",
+        org=org,
+        list_kind="anomaly",
+        cause="unreachable",
+        listed_on=dt.date(2024, 1, 2),
+    )
+    entry.rectified_on = dt.date(2024, 3, 1)  # a Friday
+    entry.save()
+    # Tue 5, Wed 6, Thu 7, Fri 8, Mon 11: the holiday pushes the deadline a working day on.
+    assert eligibility.removal_due_by(entry) == dt.date(2024, 3, 11)
+    Holiday.objects.create(date=dt.date(2024, 3, 9), kind="workday", name="测试调休")
+    assert eligibility.removal_due_by(entry) == dt.date(2024, 3, 9)
+    causes = [f["cause"] for f in eligibility.flags(org, dt.date(2024, 3, 9))]
+    assert "removal_overdue" not in causes
+    causes = [f["cause"] for f in eligibility.flags(org, dt.date(2024, 3, 10))]
+    assert "removal_overdue" in causes
 
 
 def test_removal_dates_must_follow_listing(street_areas):

@@ -205,3 +205,127 @@ def test_the_cli_imports_and_prints_the_summary(street_areas, tmp_path, capsys):
         capsys.readouterr().out.strip().splitlines()[-1]
         == "rows=1 inserted=1 updated=0 unchanged=0 rejected=0"
     )
+
+
+# --- community social organisations without a credit code (社区社会组织, 备案) -------------------
+
+STREET_A = "430405001000"
+
+
+def _filing(name: str, *, street: str = STREET_A, community: str = "430405001001", **kw):
+    row = _row(0, name=name, kind="社区社会组织", community=community, authority=street, code="-")
+    row[0] = kw.get("code", "")
+    row[3] = kw.get("category", "公益慈善类")
+    if "industry" in kw:
+        row[7] = kw["industry"]
+    return row
+
+
+def test_community_filings_without_a_code_import_keyed_by_street_and_name(street_areas):
+    rows = [
+        _filing("阳光助老队"),
+        _filing("夕阳红舞蹈队"),
+        # The same name filed with another street is another organisation.
+        _filing("阳光助老队", street="430406001000", community="430406001001"),
+    ]
+    first = _import(_csv(rows))
+    assert first.summary() == "rows=3 inserted=3 updated=0 unchanged=0 rejected=0", first.errors
+    assert SocialOrg.objects.filter(credit_code__isnull=True, kind="community").count() == 3
+    again = _import(_csv(rows))
+    assert again.summary() == "rows=3 inserted=0 updated=0 unchanged=3 rejected=0"
+    # Traditional characters name the same filing; a changed cell updates it and is kept.
+    rows[1] = _filing("夕陽紅舞蹈隊", industry="体育")
+    changed = _import(_csv(rows))
+    assert changed.summary() == "rows=3 inserted=0 updated=1 unchanged=2 rejected=0"
+    org = SocialOrg.objects.get(name="夕陽紅舞蹈隊")
+    assert org.industry == "体育" and org.credit_code is None
+    assert OrgChange.objects.filter(org=org).count() == 1
+
+
+def test_codeless_duplicates_within_one_file_are_rejected_and_nothing_is_written(street_areas):
+    result = _import(_csv([_filing("阳光助老队"), _filing("陽光助老隊"), _filing("读书会")]))
+    assert not result.committed and SocialOrg.objects.count() == 0
+    assert result.summary() == "rows=3 inserted=0 updated=0 unchanged=2 rejected=1"
+    (error,) = result.errors
+    assert error.row == 3 and "与第 2 行重复" in error.reason
+    assert error.column == "登记管理机关代码、名称"
+    assert error.value == f"{STREET_A} / 阳光助老队"
+
+
+def test_only_community_filings_may_leave_the_code_empty(street_areas):
+    no_code = _row(1)
+    no_code[0] = ""
+    result = _import(_csv([_filing("阳光助老队"), no_code]))
+    assert not result.committed and SocialOrg.objects.count() == 0
+    (error,) = result.errors
+    assert (error.row, error.column) == (3, "统一社会信用代码")
+    assert "必须填写统一社会信用代码" in error.reason
+
+
+def test_a_coded_row_gives_an_existing_codeless_filing_its_code(street_areas):
+    filing = make_org(street_areas["a"].code, kind="community", name="阳光助老队")
+    assert filing.credit_code is None
+    code = make_credit_code("community", STREET_A, 77)
+    result = _import(_csv([_filing("阳光助老队", code=code)]))
+    assert result.summary() == "rows=1 inserted=0 updated=1 unchanged=0 rejected=0", result.errors
+    filing.refresh_from_db()
+    assert filing.credit_code == code and SocialOrg.objects.count() == 1
+
+
+def test_a_codeless_row_cannot_shadow_a_coded_organisation_of_the_same_name(street_areas):
+    code = make_credit_code("community", STREET_A, 78)
+    make_org(street_areas["a"].code, kind="community", name="阳光助老队", credit_code=code)
+    result = _import(_csv([_filing("阳光助老队")]))
+    assert not result.committed and SocialOrg.objects.count() == 1
+    (error,) = result.errors
+    assert error.column == "统一社会信用代码" and code in error.reason
+
+
+def test_a_deregistered_filing_and_its_active_namesake_stay_apart(street_areas):
+    old = _filing("阳光助老队")
+    old[6] = "2012-05-01"
+    header = [*HEADER, "状态", "注销日期"]
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerow([*old, "注销", "2016-01-01"])
+    writer.writerow([*_filing("阳光助老队"), "", ""])
+    raw = buf.getvalue().encode()
+    # One file cannot carry both: (street, name) is the key.
+    assert _import(raw).rejected == 1
+    # Loaded apart, they are two records, and each re-import finds its own by its date.
+    lines = buf.getvalue().splitlines()
+    first = _import("\n".join(lines[:2]).encode())
+    second = _import("\n".join([lines[0], lines[2]]).encode())
+    assert (first.inserted, second.inserted) == (1, 1)
+    assert _import("\n".join(lines[:2]).encode()).unchanged == 1
+    assert _import("\n".join([lines[0], lines[2]]).encode()).unchanged == 1
+    assert set(SocialOrg.objects.values_list("status", flat=True)) == {"normal", "deregistered"}
+    # A deregistered row whose date fits neither namesake while an active one exists speaks
+    # for the active filing (it is now deregistered): the import says so, in one update.
+    later = old[:]
+    later[6] = "2018-03-01"
+    buf = io.StringIO()
+    csv.writer(buf).writerows([header, [*later, "注销", "2024-01-01"]])
+    assert _import(buf.getvalue().encode()).updated == 1
+    # Two deregistered namesakes and a date that fits neither: which one is not guessed.
+    other = old[:]
+    other[6] = "2014-01-01"
+    buf = io.StringIO()
+    csv.writer(buf).writerows([header, [*other, "注销", "2024-02-01"]])
+    ambiguous = _import(buf.getvalue().encode())
+    assert not ambiguous.committed and "多个同名" in ambiguous.errors[0].reason
+
+
+def test_an_export_with_codeless_filings_imports_back_unchanged(street_areas, tmp_path):
+    make_org(street_areas["a"].code, kind="community", name="阳光助老队")
+    make_org(street_areas["a"].code)
+    path = tmp_path / "orgs.xlsx"
+    from gongzhi.cli import _SystemUser
+    from gongzhi.core.scope import EVERYTHING
+
+    export_to_file(
+        registry.exporter("orgs")(), _SystemUser(EVERYTHING), path, reveal=True, system=True
+    )
+    result = _import(path.read_bytes(), name="orgs.xlsx")
+    assert result.summary() == "rows=2 inserted=0 updated=0 unchanged=2 rejected=0", result.errors

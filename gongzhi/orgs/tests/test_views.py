@@ -167,3 +167,11 @@ def test_a_user_from_another_district_cannot_open_the_forms(street_areas, user_b
     c = client_of(user_b)
     for url in (f"/orgs/{org.pk}/change/", f"/orgs/{org.pk}/report/", f"/orgs/{org.pk}/grade/"):
         assert c.get(url).status_code == 404
+
+
+def test_the_list_page_shows_each_rows_kind_and_status_in_words(street_areas, user_a, client_of):
+    make_org(street_areas["a"].code, name="珠晖区围棋协会")
+    make_org(street_areas["a"].code, name="珠晖区康复中心", kind="service_org")
+    body = client_of(user_a).get("/orgs/").content.decode()
+    assert "<td>社会团体</td>" in body and "<td>社会服务机构</td>" in body
+    assert body.count("<td>正常</td>") == 2

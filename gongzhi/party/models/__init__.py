@@ -25,6 +25,7 @@ from gongzhi.party.models.members import (
     Gender,
     Instructor,
     InstructorAssignment,
+    MembershipPeriod,
     MemberStatus,
     PartyMember,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "ItemStatus",
     "LifeKind",
     "MemberStatus",
+    "MembershipPeriod",
     "OrgLifeRecord",
     "PartyMember",
     "PartyOrg",

@@ -235,3 +235,55 @@ class InstructorAssignment(models.Model):
         if self.org_id and not self.area_code:
             self.area_code = self.org.area_code
         return self
+
+
+class MembershipPeriod(models.Model):
+    """A member's time in one Party organisation: [started_on, ended_on), ended_on open.
+
+    Written by the services that create a member, move one (transfer receipt) and end a
+    membership, so figures "as of" a past date attribute a member to the organisation and
+    district (`area_code`, the organisation's division code then) they belonged to then.
+    Consecutive periods of one member meet (one ends on the day the next starts).
+    Bulk writers (the city generator) call `gongzhi.party.services.bulk_history_for`.
+    """
+
+    member = models.ForeignKey(
+        PartyMember,
+        verbose_name=_("党员"),
+        on_delete=models.CASCADE,
+        related_name="periods",
+    )
+    party_org = models.ForeignKey(
+        "party.PartyOrg",
+        verbose_name=_("党组织"),
+        on_delete=models.PROTECT,
+        related_name="member_periods",
+    )
+    area_code = models.CharField(_("所在区划代码"), max_length=18, db_index=True)
+    started_on = models.DateField(_("起始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+
+    scope = ScopeSpec(area="area_code", orgs={"party.partyorg": "party_org_id"})
+
+    class Meta:
+        verbose_name = _("党员组织关系历史")
+        verbose_name_plural = _("党员组织关系历史")
+        ordering = ["member", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="membership_period_ended_after_started",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "started_on"]),
+            models.Index(fields=["area_code", "started_on"]),
+            models.Index(fields=["party_org", "started_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.party_org_id} {self.started_on}–{self.ended_on or ''}"
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)

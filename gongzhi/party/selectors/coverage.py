@@ -22,7 +22,13 @@ from gongzhi.areas.models import Area
 from gongzhi.core.scope import restrict
 from gongzhi.orgs import selectors as orgs_selectors
 from gongzhi.orgs.models import SocialOrg
-from gongzhi.party.models import InstructorAssignment, PartyMember, PartyOrg, PartyOrgCoverage
+from gongzhi.party.models import (
+    InstructorAssignment,
+    MembershipPeriod,
+    PartyMember,
+    PartyOrg,
+    PartyOrgCoverage,
+)
 
 
 def _dated(prefix: str, start: str, end: str, on: dt.date) -> Q:
@@ -79,21 +85,35 @@ def party_orgs_as_of(
     return _within(qs, area_prefix)
 
 
-def members_as_of(
+def memberships_as_of(
     *, user: Any, as_of: dt.date, area_prefix: str | None = None
-) -> QuerySet[PartyMember]:
-    """Members in an active Party organisation of the sector on `as_of`."""
+) -> QuerySet[MembershipPeriod]:
+    """The history periods in force on `as_of`: one per member in an active Party organisation.
+
+    Scoped and placed by the period's own organisation and district (`area_code` then), not
+    the member's current ones, so a member who has since moved counts where they were.
+    """
     qs = (
-        restrict(PartyMember.objects.all(), user)
-        .filter(_dated("", "joined_on", "left_on", as_of))
-        .filter(admitted_on__lte=as_of, party_org__isnull=False)
+        restrict(MembershipPeriod.objects.all(), user)
+        .filter(_dated("", "started_on", "ended_on", as_of))
+        .filter(member__admitted_on__lte=as_of)
         .filter(_dated("party_org__", "established_on", "dissolved_on", as_of))
     )
     return _within(qs, area_prefix)
 
 
-def _formal_q(as_of: dt.date) -> Q:
-    return Q(became_formal_on__isnull=False, became_formal_on__lte=as_of)
+def members_as_of(
+    *, user: Any, as_of: dt.date, area_prefix: str | None = None
+) -> QuerySet[PartyMember]:
+    """Members in an active Party organisation of the sector on `as_of` (from the history)."""
+    periods = memberships_as_of(user=user, as_of=as_of, area_prefix=area_prefix)
+    return PartyMember.objects.filter(Exists(periods.filter(member=OuterRef("pk"))))
+
+
+def _formal_q(as_of: dt.date, prefix: str = "") -> Q:
+    return Q(
+        **{f"{prefix}became_formal_on__isnull": False, f"{prefix}became_formal_on__lte": as_of}
+    )
 
 
 def member_counts(*, user: Any, as_of: dt.date, area_prefix: str | None = None) -> dict[str, int]:
@@ -206,11 +226,15 @@ def coverage_by_district(*, user: Any, as_of: dt.date) -> list[CoverageFigures]:
         .values("district")
         .annotate(n=Count("id"))
     )
+    # Members by the district of the organisation they belonged to on `as_of` (the history).
     member_rows = (
-        members_as_of(user=user, as_of=as_of)
+        memberships_as_of(user=user, as_of=as_of)
         .annotate(district=district)
         .values("district")
-        .annotate(total=Count("id"), formal=Count("id", filter=_formal_q(as_of)))
+        .annotate(
+            total=Count("member_id", distinct=True),
+            formal=Count("member_id", filter=_formal_q(as_of, "member__"), distinct=True),
+        )
     )
     builds = {
         code[:6]: counts

@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -242,12 +243,17 @@ def report_list(*, user: Any) -> QuerySet[CommunityReport]:
     )
 
 
+def service_list(*, user: Any) -> QuerySet[ServiceRecord]:
+    """双报到 service records in scope (by the community, or the reporting Party org)."""
+    return restrict(ServiceRecord.objects.all(), user)
+
+
 def service_rollup(*, user: Any, year: int) -> list[dict[str, Any]]:
     """双报到 service reported back to each employer, per quarter of `year`."""
     # Grouped by quarter in Python: a quarter is not a portable SQL function.
     hours: dict[tuple[Any, str], dict[str, Any]] = {}
     records = (
-        restrict(ServiceRecord.objects.all(), user)
+        service_list(user=user)
         .filter(served_on__year=year)
         .values_list("report__employer_id", "report__employer__name", "served_on", "hours")
     )
@@ -275,3 +281,61 @@ def scope_areas(*, user: Any) -> QuerySet[Any]:
     from gongzhi.areas.models import Area
 
     return restrict(Area.objects.all(), user)
+
+
+# --- pages that write: choices and single records reached through the scope rule -----------
+
+
+def social_orgs_without_party_org(*, user: Any, on: dt.date | None = None) -> QuerySet[SocialOrg]:
+    """Organisations in scope not covered by an active Party organisation (for instructors)."""
+    from gongzhi.party.selectors.coverage import coverage_exists
+
+    return social_org_choices(user=user).exclude(coverage_exists(on or timezone.localdate()))
+
+
+def coverage_get(*, party_org: PartyOrg, pk: Any) -> Any:
+    """A coverage of an organisation the user reached through the scope rule."""
+    try:
+        return party_org.coverages.select_related("org", "party_org").get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def assignment_get(*, user: Any, pk: Any) -> InstructorAssignment:
+    return get_or_404(InstructorAssignment.objects.select_related("instructor", "org"), user, pk=pk)
+
+
+def community_choices() -> QuerySet[Any]:
+    """Communities (村/社区) a unit may report to: reference data, anywhere in the city."""
+    from gongzhi.areas.models import Area
+
+    return Area.objects.filter(kind="community").order_by("code")
+
+
+def report_get(*, user: Any, pk: Any) -> CommunityReport:
+    return get_or_404(
+        CommunityReport.objects.select_related("community", "party_org", "member", "employer"),
+        user,
+        pk=pk,
+    )
+
+
+def community_needs(*, community: Any) -> QuerySet[AllianceItem]:
+    """A community's needs list (双报到): reached through a report to that community."""
+    return AllianceItem.objects.filter(community=community, alliance__isnull=True).select_related(
+        "claimed_by_party_org"
+    )
+
+
+def need_list(*, user: Any) -> QuerySet[AllianceItem]:
+    """Community needs in the user's scope (by the community, or claimed by their Party org)."""
+    return restrict(
+        AllianceItem.objects.filter(community__isnull=False, alliance__isnull=True).select_related(
+            "community", "claimed_by_party_org"
+        ),
+        user,
+    )
+
+
+def services_of(report: CommunityReport) -> QuerySet[ServiceRecord]:
+    return report.services.select_related("item").order_by("-served_on", "-id")

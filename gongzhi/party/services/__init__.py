@@ -4,6 +4,7 @@ from gongzhi.party.services.alliances import (
     alliance_create,
     alliance_meeting_record,
     alliance_member_add,
+    alliance_rotation_set,
     community_report_create,
     item_claim,
     item_create,
@@ -12,6 +13,7 @@ from gongzhi.party.services.alliances import (
 )
 from gongzhi.party.services.credit import ListingCheck, listings_propose_no_party_org
 from gongzhi.party.services.dues import DuesQuote, dues_quote, dues_record
+from gongzhi.party.services.history import bulk_history_for, period_close, period_open
 from gongzhi.party.services.life import life_record_create
 from gongzhi.party.services.members import (
     member_convert,
@@ -24,6 +26,7 @@ from gongzhi.party.services.organisations import (
     coverage_add,
     coverage_end,
     instructor_assign,
+    instructor_assign_many,
     instructor_assignment_end,
     instructor_create,
     party_org_create,
@@ -47,12 +50,15 @@ __all__ = [
     "alliance_create",
     "alliance_meeting_record",
     "alliance_member_add",
+    "alliance_rotation_set",
+    "bulk_history_for",
     "community_report_create",
     "coverage_add",
     "coverage_end",
     "dues_quote",
     "dues_record",
     "instructor_assign",
+    "instructor_assign_many",
     "instructor_assignment_end",
     "instructor_create",
     "item_claim",
@@ -68,6 +74,8 @@ __all__ = [
     "party_org_create",
     "party_org_new_term",
     "party_org_update",
+    "period_close",
+    "period_open",
     "post_assign",
     "post_end",
     "service_record_create",

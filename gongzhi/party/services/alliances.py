@@ -33,12 +33,17 @@ def alliance_create(
     established_on: dt.date,
     rotation_starts_on: dt.date | None = None,
     rotation_months: int | None = None,
+    party_orgs: list[Any] | None = None,
+    social_orgs: list[Any] | None = None,
     synthetic: bool = False,
 ) -> Alliance:
+    """An alliance and its founding member units, which take the chair in the order given."""
     if not name.strip():
         raise ValidationError({"name": _("名称不能为空")})
     if rotation_months is not None and rotation_months < 1:
         raise ValidationError({"rotation_months": _("轮值周期至少一个月")})
+    if rotation_starts_on is not None and rotation_starts_on < established_on:
+        raise ValidationError({"rotation_starts_on": _("轮值起始日期不能早于成立日期")})
     alliance = Alliance.objects.create(
         name=name.strip(),
         area=area,
@@ -48,7 +53,42 @@ def alliance_create(
         synthetic=synthetic,
     )
     audit.record(actor=actor, action="party.alliance.create", obj=alliance)
+    for party_org in party_orgs or []:
+        alliance_member_add(
+            actor=actor, alliance=alliance, party_org=party_org, joined_on=established_on
+        )
+    for social_org in social_orgs or []:
+        alliance_member_add(
+            actor=actor, alliance=alliance, social_org=social_org, joined_on=established_on
+        )
     return alliance
+
+
+@transaction.atomic
+def alliance_rotation_set(
+    *, actor: Any, alliance: Alliance, order: list[AllianceMember]
+) -> list[AllianceMember]:
+    """Set the chair order (轮值顺序): `order` lists every current member unit once."""
+    current = {m.pk: m for m in alliance.members.filter(left_on__isnull=True)}
+    ids = [m.pk for m in order]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"order": _("轮值顺序中有重复的成员单位")})
+    if set(ids) != set(current):
+        raise ValidationError({"order": _("轮值顺序须包含全部现有成员单位，且只含本联盟成员")})
+    before = {current[i].name: current[i].rotation_position for i in ids}
+    for position, member_id in enumerate(ids, start=1):
+        member = current[member_id]
+        if member.rotation_position != position:
+            member.rotation_position = position
+            member.save(update_fields=["rotation_position"])
+    audit.record(
+        actor=actor,
+        action="party.alliance.rotation",
+        obj=alliance,
+        before=before,
+        after={current[i].name: p for p, i in enumerate(ids, start=1)},
+    )
+    return [current[i] for i in ids]
 
 
 @transaction.atomic

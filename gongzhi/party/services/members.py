@@ -14,7 +14,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from gongzhi.core import audit
 from gongzhi.core.pii import bidx_for, mask, normalise_id_number
 from gongzhi.party import rules_config
-from gongzhi.party.models import MILESTONES, MemberStatus, PartyMember, PartyOrg
+from gongzhi.party.models import MILESTONES, MembershipPeriod, MemberStatus, PartyMember, PartyOrg
+from gongzhi.party.services.history import period_close, period_open
 
 
 def check_id_number(value: str) -> str:
@@ -135,6 +136,10 @@ def member_create(
     )
     validate_member(member)
     member.save()
+    # The dated history the "as of" figures read (MembershipPeriod).
+    period_open(member=member, party_org=party_org, on=member.joined_org_on)
+    if member.left_on:
+        period_close(member=member, on=member.left_on)
     audit.record(actor=actor, action="party.member.create", obj=member, after=_snapshot(member))
     return member
 
@@ -234,12 +239,26 @@ def member_convert(*, actor: Any, member: PartyMember, decided_on: dt.date) -> P
 def member_leave(*, actor: Any, member: PartyMember, left_on: dt.date, reason: str) -> PartyMember:
     if left_on < member.joined_on:
         raise ValidationError({"left_on": _("离开日期不能早于转入日期")})
+    if member.joined_org_on and left_on < member.joined_org_on:
+        # The history would end before the period in the current organisation began.
+        raise ValidationError(
+            {
+                "left_on": _("离开日期不能早于转入现党组织日期（%(d)s）")
+                % {"d": member.joined_org_on.isoformat()}
+            }
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("请填写离开原因")})
     before = _snapshot(member)
+    if member.left_on is not None:
+        # A corrected leaving date moves the end of the period it closed.
+        MembershipPeriod.objects.filter(member=member, ended_on=member.left_on).update(
+            ended_on=left_on
+        )
     member.left_on = left_on
     member.left_reason = reason.strip()
     member.save()
+    period_close(member=member, on=left_on)
     audit.record(
         actor=actor, action="party.member.leave", obj=member, before=before, after=_snapshot(member)
     )
@@ -247,8 +266,12 @@ def member_leave(*, actor: Any, member: PartyMember, left_on: dt.date, reason: s
 
 
 def move_membership(*, member: PartyMember, to_org: PartyOrg, on: dt.date) -> None:
-    """Move a member to another platform organisation (called inside a transfer's transaction)."""
+    """Move a member to another platform organisation (called inside a transfer's transaction).
+
+    The period in the old organisation ends on `on` and one in `to_org` starts that day.
+    """
     member.party_org = to_org
     member.area_code = to_org.area_code
     member.joined_org_on = on
     member.save()
+    period_open(member=member, party_org=to_org, on=on)

@@ -274,6 +274,16 @@ def instructor_assign(
     )
     if open_rows.exists():
         raise ValidationError({"org": _("该指导员已选派到此社会组织")})
+    covered = PartyOrgCoverage.objects.filter(org=org, started_on__lte=started_on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=started_on)
+    )
+    if covered.filter(
+        Q(party_org__dissolved_on__isnull=True) | Q(party_org__dissolved_on__gt=started_on)
+    ).exists():
+        # DOMAIN.md § party: instructors go to organisations without a Party organisation.
+        raise ValidationError(
+            {"org": _("“%(org)s”已有党组织，无需选派党建指导员") % {"org": org.name}}
+        )
     assignment = InstructorAssignment.objects.create(
         instructor=instructor, org=org, started_on=started_on
     )
@@ -284,6 +294,26 @@ def instructor_assign(
         after={"org": org.pk, "started_on": started_on},
     )
     return assignment
+
+
+@transaction.atomic
+def instructor_assign_many(
+    *, actor: Any, instructor: Instructor, orgs: list[Any], started_on: dt.date
+) -> list[InstructorAssignment]:
+    """One instructor to several organisations (一对多), all or none."""
+    if not orgs:
+        raise ValidationError({"orgs": _("请选择至少一个社会组织")})
+    out = []
+    for org in orgs:
+        try:
+            out.append(
+                instructor_assign(
+                    actor=actor, instructor=instructor, org=org, started_on=started_on
+                )
+            )
+        except ValidationError as exc:
+            raise ValidationError({"orgs": exc.message_dict.get("org", exc.messages)}) from None
+    return out
 
 
 @transaction.atomic

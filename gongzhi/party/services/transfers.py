@@ -13,6 +13,7 @@ from gongzhi.core import audit
 from gongzhi.party import rules_config
 from gongzhi.party.dates import add_months
 from gongzhi.party.models import PartyMember, PartyOrg, Transfer, TransferState
+from gongzhi.party.services.history import period_close
 from gongzhi.party.services.members import move_membership
 
 
@@ -155,6 +156,7 @@ def transfer_receipt(*, actor: Any, transfer: Transfer, receipt_on: dt.date) -> 
         member.left_on = receipt_on
         member.left_reason = _("组织关系转出至%(org)s") % {"org": transfer.to_org_name}
         member.save()
+        period_close(member=member, on=receipt_on)
     transfer.fill_derived()
     transfer.save()
     _record(actor, transfer, "receipt", receipt_on=receipt_on)

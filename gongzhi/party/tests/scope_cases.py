@@ -152,3 +152,89 @@ register(
         marker=lambda a: a.name[-12:],
     )
 )
+
+
+def _period(code: str):
+    return _member(code).periods.get()
+
+
+def _report(code: str):
+    employer = helpers.social_org(code, name=f"报到单位{code}")
+    org = helpers.party_org(code, name=f"报到党支部{code}", covered=[employer])
+    return services.community_report_create(
+        actor="test",
+        community=Area.objects.get(code=code),
+        reported_on=D(2024, 1, 1),
+        party_org=org,
+    )
+
+
+def _service(code: str):
+    from django.utils import timezone
+
+    report = _report(code)
+    return services.service_record_create(
+        actor="test",
+        report=report,
+        served_on=max(timezone.localdate().replace(month=1, day=1), report.reported_on),
+        hours=Decimal("2"),
+        content=f"服务{code}",
+    )
+
+
+def _need(code: str):
+    return services.item_create(
+        actor="test",
+        kind="need",
+        title=f"社区需求{code}",
+        community=Area.objects.get(code=code),
+        created_on=D(2024, 1, 1),
+    )
+
+
+register(
+    ScopeCase(
+        name="party.membershipperiod",
+        make=_period,
+        selector=lambda user: selectors.memberships_as_of(user=user, as_of=D(2025, 1, 1)),
+        marker=lambda p: p.member.name[-12:],
+    )
+)
+register(
+    ScopeCase(
+        name="party.instructor.detail",
+        make=_instructor,
+        selector=lambda user: selectors.instructor_list(user=user),
+        detail_url=lambda i: f"/party/instructors/{i.pk}/",
+        marker=lambda i: i.name[-12:],
+    )
+)
+register(
+    ScopeCase(
+        name="party.communityreport",
+        make=_report,
+        selector=lambda user: selectors.report_list(user=user),
+        detail_url=lambda r: f"/party/reports/{r.pk}/",
+        list_url="/party/reports/",
+        marker=lambda r: r.party_org.name[-12:],
+    )
+)
+register(
+    ScopeCase(
+        name="party.servicerecord",
+        make=_service,
+        selector=lambda user: selectors.service_list(user=user),
+        list_url="/party/reports/rollup/",
+        export_kind="party-service-rollup",
+        marker=lambda s: s.report.employer.name[-12:],
+    )
+)
+register(
+    ScopeCase(
+        name="party.communityneed",
+        make=_need,
+        selector=lambda user: selectors.need_list(user=user),
+        list_url="/party/reports/",
+        marker=lambda i: i.title[-12:],
+    )
+)

@@ -8,11 +8,19 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.areas.selectors import area_list
 from gongzhi.core.pii import mask
 from gongzhi.party import selectors, services
-from gongzhi.party.forms import LifeRecordForm, MemberForm, PartyOrgForm, PostForm
+from gongzhi.party.forms import (
+    CoverageAddForm,
+    EndForm,
+    LifeRecordForm,
+    MemberForm,
+    PartyOrgForm,
+    PostForm,
+)
 from gongzhi.party.models import LifeKind, MemberStatus, PartyOrgKind
 from gongzhi.party.views.common import form_errors, need
 
@@ -90,7 +98,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("party:org_detail", pk=org.pk)
     return render(
-        request, "party/simple_form.html", {"form": form, "org": org, "title": "任命职务"}
+        request, "party/simple_form.html", {"form": form, "org": org, "title": _("任命职务")}
     )
 
 
@@ -141,7 +149,7 @@ def member_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("party:member_detail", pk=member.pk)
     return render(
-        request, "party/simple_form.html", {"form": form, "org": org, "title": "登记党员"}
+        request, "party/simple_form.html", {"form": form, "org": org, "title": _("登记党员")}
     )
 
 
@@ -199,3 +207,54 @@ def life_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("party:life_detail", pk=record.pk)
     return render(request, "party/life_form.html", {"form": form, "org": org})
+
+
+# --- the social organisations a Party organisation covers ------------------------------------
+
+
+@login_required
+def coverage_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.party_org_get(user=request.user, pk=pk)
+    need(request, "party.manage_org", org)
+    form = CoverageAddForm(
+        request.POST or None, social_orgs=selectors.social_org_choices(user=request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The service enforces the joint branch's limit (支部工作条例 art. 5, rules_config).
+            services.coverage_add(actor=request.user, party_org=org, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            return redirect("party:org_detail", pk=org.pk)
+    return render(
+        request,
+        "party/simple_form.html",
+        {"form": form, "org": org, "title": _("增加覆盖的社会组织")},
+    )
+
+
+@login_required
+def coverage_end(request: HttpRequest, pk: int, coverage_pk: int) -> HttpResponse:
+    org = selectors.party_org_get(user=request.user, pk=pk)
+    need(request, "party.manage_org", org)
+    coverage = selectors.coverage_get(party_org=org, pk=coverage_pk)
+    form = EndForm(request.POST or None, label=_("覆盖结束"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coverage_end(
+                actor=request.user, coverage=coverage, ended_on=form.cleaned_data["ended_on"]
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            return redirect("party:org_detail", pk=org.pk)
+    return render(
+        request,
+        "party/simple_form.html",
+        {
+            "form": form,
+            "org": org,
+            "title": _("结束覆盖：%(name)s") % {"name": coverage.org.name},
+        },
+    )

@@ -1,4 +1,4 @@
-"""Pages for transfers, dues, instructors, alliances, the worklist, coverage and exports."""
+"""Pages for transfers, dues, the worklist, coverage and exports."""
 
 from __future__ import annotations
 
@@ -24,8 +24,7 @@ from gongzhi.party.forms import (
     TransferApplyForm,
     TransferStepForm,
 )
-from gongzhi.party.models import ItemStatus, TransferState
-from gongzhi.party.rotation import schedule
+from gongzhi.party.models import TransferState
 from gongzhi.party.rules import may_step_transfer
 from gongzhi.party.views.common import form_errors, need
 
@@ -150,78 +149,6 @@ def dues_calculator(request: HttpRequest) -> HttpResponse:
             form_errors(form, exc)
     template = "party/_dues_quote.html" if request.htmx else "party/dues_calculator.html"  # type: ignore[attr-defined]
     return render(request, template, {"form": form, "quote": quote})
-
-
-# --- instructors and alliances --------------------------------------------------------------
-
-
-@login_required
-def instructors(request: HttpRequest) -> HttpResponse:
-    need(request, "party.view")
-    return render(
-        request,
-        "party/instructors.html",
-        {
-            "instructors": selectors.instructor_list(user=request.user)[:500],
-            "assignments": selectors.assignment_list(user=request.user)[:500],
-        },
-    )
-
-
-@login_required
-def alliances(request: HttpRequest) -> HttpResponse:
-    need(request, "party.view")
-    return render(
-        request,
-        "party/alliances.html",
-        {
-            "alliances": selectors.alliance_list(user=request.user),
-            "reports": selectors.report_list(user=request.user)[:200],
-            "rollup": selectors.service_rollup(user=request.user, year=timezone.localdate().year),
-            "year": timezone.localdate().year,
-        },
-    )
-
-
-@login_required
-def alliance_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    need(request, "party.view")
-    alliance = selectors.alliance_get(user=request.user, pk=pk)
-    today = timezone.localdate()
-    return render(
-        request,
-        "party/alliance_detail.html",
-        {
-            "alliance": alliance,
-            "members": alliance.members.all(),
-            "schedule": schedule(alliance, today),
-            "meetings": alliance.meetings.select_related("host__party_org", "host__social_org"),
-            "items": selectors.item_list(user=request.user, alliance=alliance),
-            "may_claim": request.user.has_perm("party.claim_item", alliance),
-        },
-    )
-
-
-@login_required
-@require_POST
-def item_claim(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    alliance = selectors.alliance_get(user=request.user, pk=pk)
-    need(request, "party.claim_item", alliance)
-    item = selectors.item_list(user=request.user, alliance=alliance).filter(pk=item_pk).first()
-    if item is None:
-        raise Http404
-    today = timezone.localdate()
-    try:
-        if item.status == ItemStatus.OPEN:
-            member = alliance.members.filter(pk=request.POST.get("member")).first()
-            services.item_claim(actor=request.user, item=item, claimed_on=today, member=member)
-        else:
-            services.item_set_status(
-                actor=request.user, item=item, status=request.POST.get("status", ""), on=today
-            )
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    return redirect("party:alliance_detail", pk=alliance.pk)
 
 
 # --- worklist, coverage, exports ------------------------------------------------------------

@@ -4,15 +4,20 @@ from gongzhi.volunteers.models.activities import Activity, Enrollment, Enrollmen
 from gongzhi.volunteers.models.certificates import Certificate, CertificateStatus
 from gongzhi.volunteers.models.hours import EntryKind, EntrySource, EntryStatus, HoursEntry
 from gongzhi.volunteers.models.people import (
-    Award,
-    Complaint,
     Counter,
-    Evaluation,
     Gender,
     Qualification,
-    TrainingRecord,
     Volunteer,
     VolunteerStatus,
+)
+from gongzhi.volunteers.models.privacy import CorrectionField, CorrectionRequest, CorrectionStatus
+from gongzhi.volunteers.models.records import (
+    Award,
+    Complaint,
+    ComplaintStatus,
+    Evaluation,
+    Training,
+    TrainingRecord,
 )
 from gongzhi.volunteers.models.teams import OwnerKind, Team, TeamKind, TeamMember, TeamRole
 
@@ -22,6 +27,10 @@ __all__ = [
     "Certificate",
     "CertificateStatus",
     "Complaint",
+    "ComplaintStatus",
+    "CorrectionField",
+    "CorrectionRequest",
+    "CorrectionStatus",
     "Counter",
     "Enrollment",
     "EnrollmentStatus",
@@ -38,6 +47,7 @@ __all__ = [
     "TeamKind",
     "TeamMember",
     "TeamRole",
+    "Training",
     "TrainingRecord",
     "Volunteer",
     "VolunteerStatus",

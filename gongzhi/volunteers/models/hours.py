@@ -163,6 +163,13 @@ class HoursEntry(models.Model):
             models.Index(fields=["area_code", "service_date"], name="hours_area_date"),
             models.Index(fields=["team", "status", "service_date"], name="hours_team_status"),
             models.Index(fields=["shift", "volunteer"], name="hours_shift_vol"),
+            # figures.star_distribution(as_of=...) corrects the running totals by the approved
+            # entries after the date: a range scan of this partial index, not the ledger.
+            models.Index(
+                fields=["service_date", "volunteer"],
+                name="hours_approved_date",
+                condition=models.Q(status="approved"),
+            ),
         ]
 
     def __str__(self) -> str:

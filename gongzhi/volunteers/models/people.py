@@ -1,4 +1,4 @@
-"""Volunteers and their personal records: qualifications, training, awards, evaluations, complaints."""
+"""Volunteers and their qualifications (training, awards, evaluations, complaints: records.py)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,9 @@ class VolunteerStatus(models.TextChoices):
     ACTIVE = "active", _("正常")
     SUSPENDED = "suspended", _("暂停")
     WITHDRAWN = "withdrawn", _("已注销")
+    # PIPL art. 47: deleted on request. The row stays (the ledger and certificates reference
+    # it, 民政部令67号) but holds no personal data any more: see services.privacy.
+    DELETED = "deleted", _("已删除（匿名化）")
 
 
 class Volunteer(models.Model):
@@ -75,6 +78,8 @@ class Volunteer(models.Model):
     )
     consent_on = models.DateField(_("个人信息处理同意日期"), null=True, blank=True)
     consent_version = models.CharField(_("同意的告知书版本"), max_length=20, blank=True)
+    consent_withdrawn_on = models.DateField(_("撤回同意日期"), null=True, blank=True)
+    anonymised_on = models.DateField(_("匿名化日期"), null=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登录账户"),
@@ -187,118 +192,3 @@ class Qualification(models.Model):
 
     def valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
         return self.expires_on is None or self.expires_on >= day
-
-
-class TrainingRecord(models.Model):
-    """Training a volunteer attended (MZ/T 061 培训记录)."""
-
-    volunteer = models.ForeignKey(
-        Volunteer, verbose_name=_("志愿者"), on_delete=models.CASCADE, related_name="trainings"
-    )
-    title = models.CharField(_("培训名称"), max_length=120)
-    provider = models.CharField(_("培训单位"), max_length=120, blank=True)
-    held_on = models.DateField(_("培训日期"))
-    hours = models.DecimalField(_("培训学时"), max_digits=6, decimal_places=1, default=0)
-
-    scope = ScopeSpec(area="volunteer__area_code")
-
-    class Meta:
-        verbose_name = _("培训记录")
-        verbose_name_plural = _("培训记录")
-        ordering = ["-held_on"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Award(models.Model):
-    """A commendation (MZ/T 061 表彰奖励记录)."""
-
-    volunteer = models.ForeignKey(
-        Volunteer, verbose_name=_("志愿者"), on_delete=models.CASCADE, related_name="awards"
-    )
-    title = models.CharField(_("奖励名称"), max_length=120)
-    level = models.CharField(_("级别"), max_length=30, blank=True)
-    awarded_by = models.CharField(_("授予单位"), max_length=120)
-    awarded_on = models.DateField(_("授予日期"))
-
-    scope = ScopeSpec(area="volunteer__area_code")
-
-    class Meta:
-        verbose_name = _("表彰奖励")
-        verbose_name_plural = _("表彰奖励")
-        ordering = ["-awarded_on"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class Evaluation(models.Model):
-    """An organiser's evaluation of a volunteer's service in a period (MZ/T 061 评价记录)."""
-
-    class Grade(models.TextChoices):
-        EXCELLENT = "excellent", _("优秀")
-        GOOD = "good", _("良好")
-        PASS = "pass", _("合格")
-        FAIL = "fail", _("不合格")
-
-    volunteer = models.ForeignKey(
-        Volunteer, verbose_name=_("志愿者"), on_delete=models.CASCADE, related_name="evaluations"
-    )
-    team = models.ForeignKey(
-        "volunteers.Team", verbose_name=_("评价队伍"), on_delete=models.PROTECT, related_name="+"
-    )
-    period = models.CharField(_("评价期间"), max_length=20)
-    grade = models.CharField(_("等次"), max_length=10, choices=Grade.choices)
-    comment = models.TextField(_("评语"), blank=True)
-    evaluated_on = models.DateField(_("评价日期"))
-
-    scope = ScopeSpec(area="volunteer__area_code")
-
-    class Meta:
-        verbose_name = _("服务评价")
-        verbose_name_plural = _("服务评价")
-        ordering = ["-evaluated_on"]
-
-    def __str__(self) -> str:
-        return f"{self.period} {self.get_grade_display()}"
-
-
-class Complaint(models.Model):
-    """A complaint about a volunteer's or a team's service, or by a volunteer (MZ/T 061 投诉)."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("处理中")
-        RESOLVED = "resolved", _("已办结")
-
-    volunteer = models.ForeignKey(
-        Volunteer,
-        verbose_name=_("涉及志愿者"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="complaints",
-    )
-    team = models.ForeignKey(
-        "volunteers.Team",
-        verbose_name=_("涉及队伍"),
-        on_delete=models.PROTECT,
-        related_name="complaints",
-    )
-    area_code = models.CharField(_("区划代码"), max_length=18, db_index=True, editable=False)
-    received_on = models.DateField(_("受理日期"))
-    complainant = models.CharField(_("投诉人"), max_length=60, blank=True)
-    content = models.TextField(_("投诉内容"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    resolution = models.TextField(_("处理结果"), blank=True)
-    resolved_on = models.DateField(_("办结日期"), null=True, blank=True)
-
-    scope = ScopeSpec(area="area_code", orgs={"orgs.socialorg": "team__owner_org_id"})
-
-    class Meta:
-        verbose_name = _("投诉")
-        verbose_name_plural = _("投诉")
-        ordering = ["-received_on"]
-
-    def __str__(self) -> str:
-        return self.content[:30]

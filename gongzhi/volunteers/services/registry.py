@@ -15,14 +15,10 @@ from gongzhi.core import audit, pii
 from gongzhi.volunteers import rules_config
 from gongzhi.volunteers.keys import allocate
 from gongzhi.volunteers.models import (
-    Award,
-    Complaint,
-    Evaluation,
     Gender,
     Qualification,
     Team,
     TeamMember,
-    TrainingRecord,
     Volunteer,
 )
 
@@ -102,12 +98,25 @@ def volunteer_register(
     return v
 
 
+DERIVED = {
+    "name": ("name_simplified", "name_pinyin", "name_initials"),
+    "phone": ("phone_bidx", "phone_last4"),
+    "area": ("area_code",),
+}
+
+
 @transaction.atomic
 def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Volunteer:
     allowed = {"name", "phone", "area", "skills", "status", "withdrawn_on"}
     bad = set(changes) - allowed
     if bad:
         raise ValidationError({sorted(bad)[0]: _("此项不可修改")})
+    if volunteer.status == "deleted":
+        raise ValidationError({"volunteer": _("该志愿者的个人信息已删除")})
+    if "skills" in changes:
+        changes["skills"] = [str(s).strip()[:30] for s in changes["skills"] or [] if str(s).strip()]
+        if len(changes["skills"]) > 20:
+            raise ValidationError({"skills": _("特长技能最多 20 项")})
     before = {k: str(getattr(volunteer, k)) for k in changes if k != "phone"}
     if "phone" in changes:
         changes["phone"] = validate_phone(changes["phone"])
@@ -115,7 +124,10 @@ def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Vol
         setattr(volunteer, key, value)
     if "area" in changes:
         volunteer.area_code = changes["area"].code
-    volunteer.save()
+    # Only the changed columns and what derives from them: a full save from a stale instance
+    # would write back an old running total (approved_minutes) over a concurrent approval.
+    fields = set(changes) | {f for key in changes for f in DERIVED.get(key, ())}
+    volunteer.save(update_fields=sorted(fields))
     audit.record(
         actor=actor,
         action="volunteers.update",
@@ -156,101 +168,6 @@ def qualification_add(
     )
     audit.record(actor=actor, action="volunteers.qualification_add", obj=q, after={"kind": kind})
     return q
-
-
-@transaction.atomic
-def training_add(
-    *,
-    actor: Any,
-    volunteer: Volunteer,
-    title: str,
-    held_on: dt.date,
-    provider: str = "",
-    hours: Any = 0,
-) -> TrainingRecord:
-    t = TrainingRecord.objects.create(
-        volunteer=volunteer, title=title, held_on=held_on, provider=provider, hours=hours
-    )
-    audit.record(actor=actor, action="volunteers.training_add", obj=t, after={"title": title})
-    return t
-
-
-@transaction.atomic
-def award_add(
-    *,
-    actor: Any,
-    volunteer: Volunteer,
-    title: str,
-    awarded_by: str,
-    awarded_on: dt.date,
-    level: str = "",
-) -> Award:
-    a = Award.objects.create(
-        volunteer=volunteer, title=title, awarded_by=awarded_by, awarded_on=awarded_on, level=level
-    )
-    audit.record(actor=actor, action="volunteers.award_add", obj=a, after={"title": title})
-    return a
-
-
-@transaction.atomic
-def evaluation_add(
-    *,
-    actor: Any,
-    volunteer: Volunteer,
-    team: Team,
-    period: str,
-    grade: str,
-    comment: str = "",
-    evaluated_on: dt.date | None = None,
-) -> Evaluation:
-    if grade not in Evaluation.Grade.values:
-        raise ValidationError({"grade": _("不是可选的等次")})
-    e = Evaluation.objects.create(
-        volunteer=volunteer,
-        team=team,
-        period=period,
-        grade=grade,
-        comment=comment,
-        evaluated_on=evaluated_on or timezone.localdate(),
-    )
-    audit.record(actor=actor, action="volunteers.evaluation_add", obj=e, after={"grade": grade})
-    return e
-
-
-@transaction.atomic
-def complaint_file(
-    *,
-    actor: Any,
-    team: Team,
-    content: str,
-    volunteer: Volunteer | None = None,
-    complainant: str = "",
-    received_on: dt.date | None = None,
-) -> Complaint:
-    if not content.strip():
-        raise ValidationError({"content": _("请填写投诉内容")})
-    c = Complaint.objects.create(
-        team=team,
-        volunteer=volunteer,
-        area_code=team.area_code,
-        content=content,
-        complainant=complainant,
-        received_on=received_on or timezone.localdate(),
-    )
-    audit.record(actor=actor, action="volunteers.complaint_file", obj=c)
-    return c
-
-
-@transaction.atomic
-def complaint_resolve(*, actor: Any, complaint: Complaint, resolution: str) -> Complaint:
-    if not resolution.strip():
-        raise ValidationError({"resolution": _("请填写处理结果")})
-    complaint.status = Complaint.Status.RESOLVED
-    complaint.resolution = resolution
-    complaint.resolved_on = timezone.localdate()
-    complaint.save(update_fields=["status", "resolution", "resolved_on"])
-    audit.record(actor=actor, action="volunteers.complaint_resolve", obj=complaint)
-    return complaint
 
 
 @transaction.atomic

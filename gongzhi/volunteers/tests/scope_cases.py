@@ -108,3 +108,111 @@ register(
         marker=lambda c: c.number,
     )
 )
+
+
+def _member_of_team(code: str):
+    team = _team(code)
+    v = _volunteer(code)
+    services.team_member_add(actor="test", team=team, volunteer=v)
+    return team, v
+
+
+def _training(code: str):
+    team, v = _member_of_team(code)
+    return services.training_record(
+        actor="test",
+        team=team,
+        title=f"training-{code}-{next(_n)}",
+        held_on=dt.date(2024, 5, 1),
+        attended=[v],
+    )
+
+
+def _award(code: str):
+    team, v = _member_of_team(code)
+    return services.award_add(
+        actor="test",
+        volunteer=v,
+        team=team,
+        title=f"award-{code}-{next(_n)}",
+        awarded_by="x",
+        awarded_on=dt.date(2024, 5, 1),
+    )
+
+
+def _evaluation(code: str):
+    team, v = _member_of_team(code)
+    return services.evaluation_add(
+        actor="test", volunteer=v, team=team, period=f"p{code[:6]}-{next(_n)}", grade="good"
+    )
+
+
+def _complaint(code: str):
+    return services.complaint_file(actor="test", team=_team(code), content=f"c-{code}-{next(_n)}")
+
+
+def _correction(code: str):
+    from gongzhi.accounts.services import user_create
+
+    user = user_create(actor="test", username=f"corr{next(_n)}", password="Passw0rd!Passw0rd")
+    v = _volunteer(code)
+    services.volunteer_link_user(actor="test", volunteer=v, user=user)
+    return services.correction_request(
+        actor=user, volunteer=v, field="name", new_value=f"更正{next(_n)}", reason="x"
+    )
+
+
+register(
+    ScopeCase(
+        name="volunteers.training",
+        make=_training,
+        selector=lambda user: selectors.training_list(user=user),
+        detail_url=lambda t: f"/volunteers/trainings/{t.pk}/",
+        api_detail_url=lambda t: f"/api/v1/volunteers/trainings/{t.pk}",
+        api_list_url="/api/v1/volunteers/trainings",
+        list_url="/volunteers/trainings/",
+        marker=lambda t: t.title,
+    )
+)
+register(
+    ScopeCase(
+        name="volunteers.award",
+        make=_award,
+        selector=lambda user: selectors.award_list(user=user),
+        api_list_url="/api/v1/volunteers/awards",
+        list_url="/volunteers/awards/",
+        marker=lambda a: a.title,
+    )
+)
+register(
+    ScopeCase(
+        name="volunteers.evaluation",
+        make=_evaluation,
+        selector=lambda user: selectors.evaluation_list(user=user),
+        api_list_url="/api/v1/volunteers/evaluations",
+        list_url="/volunteers/evaluations/",
+        marker=lambda e: e.period,
+    )
+)
+register(
+    ScopeCase(
+        name="volunteers.complaint",
+        make=_complaint,
+        selector=lambda user: selectors.complaint_list(user=user),
+        detail_url=lambda c: f"/volunteers/complaints/{c.pk}/",
+        api_detail_url=lambda c: f"/api/v1/volunteers/complaints/{c.pk}",
+        api_list_url="/api/v1/volunteers/complaints",
+        list_url="/volunteers/complaints/",
+        marker=lambda c: c.number,
+    )
+)
+register(
+    ScopeCase(
+        name="volunteers.correctionrequest",
+        make=_correction,
+        selector=lambda user: selectors.correction_list(user=user),
+        api_list_url="/api/v1/volunteers/corrections",
+        list_url="/volunteers/corrections/",
+        marker=lambda r: r.volunteer.number,
+    )
+)

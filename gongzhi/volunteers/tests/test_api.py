@@ -105,3 +105,14 @@ def test_an_organiser_cannot_approve_another_districts_hours(user_b, client_of, 
     assert r.json() == {"approved": [], "skipped": [e.pk]}
     e.refresh_from_db()
     assert e.status == "pending"
+
+
+def test_an_id_beyond_64_bits_is_refused_naming_the_field(make_user, client_of):
+    organiser = make_user("district_admin", "430405000000")
+    r = client_of(organiser).post(
+        "/api/v1/volunteers/hours/approve",
+        {"ids": [19712862528403025920]},
+        content_type="application/json",
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"][0]["field"].startswith("ids")

@@ -43,3 +43,28 @@ def test_a_volunteer_signs_up_and_checks_in_on_a_phone(phone_page, make_user):
     # Nothing on the phone page is wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert axe_violations(page) == []
+
+
+def test_a_volunteer_reveals_their_number_and_deletes_their_data_on_a_phone(phone_page, make_user):
+    from gongzhi.core import pii
+    from gongzhi.volunteers.models import Volunteer
+
+    user = make_user("volunteer", area=None, username="phone_del", display_name="删除者")
+    id_number = f.id_number(5151)
+    v = f.volunteer("430405000000", name="删除者", user=user, id_number=id_number)
+    page = phone_page
+    browser_login(page, "phone_del")
+    page.goto("/volunteers/me/")
+    page.get_by_role("link", name="我的个人信息（查看、复制、更正、删除）").click()
+    assert pii.mask(id_number, "id_number") in page.content()
+    page.locator("#own-id_number ~ button").click()
+    page.wait_for_selector("[data-revealed]")
+    assert id_number in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="删除我的个人信息").click()
+    page.get_by_label("请输入您的志愿者编号以确认").fill(v.number)
+    page.get_by_role("button", name="确认删除").click()
+    page.wait_for_url("**/volunteers/me/deleted/")
+    screenshot(page, "volunteers-phone-deleted")
+    assert Volunteer.objects.get(pk=v.pk).status == "deleted"

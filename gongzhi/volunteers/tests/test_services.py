@@ -167,21 +167,13 @@ def test_it_requires_an_owner_for_an_organisation_or_party_team():
     assert f.team(owner_kind="party", owner_party_org_id=42).owner_party_org_id == 42
 
 
-def test_it_records_training_awards_evaluations_and_complaints():
+def test_an_update_from_a_stale_instance_keeps_the_running_total():
+    """Found by the star_distribution property test: a full save() wrote back 0 minutes."""
     v, t = f.volunteer(), f.team()
-    services.training_add(
-        actor="t", volunteer=v, title="急救培训", held_on=dt.date(2024, 1, 1), hours=4
+    e = services.hours_record(
+        actor="t", volunteer=v, team=t, minutes=90, service_date=dt.date(2024, 1, 1), content="x"
     )
-    services.award_add(
-        actor="t",
-        volunteer=v,
-        title="优秀志愿者",
-        awarded_by="珠晖区文明办",
-        awarded_on=dt.date(2024, 3, 5),
-    )
-    services.evaluation_add(actor="t", volunteer=v, team=t, period="2024", grade="excellent")
-    c = services.complaint_file(actor="t", team=t, volunteer=v, content="迟到")
-    services.complaint_resolve(actor="t", complaint=c, resolution="已约谈")
-    assert (v.trainings.count(), v.awards.count(), v.evaluations.count()) == (1, 1, 1)
-    c.refresh_from_db()
-    assert c.status == "resolved" and c.area_code == t.area_code
+    services.hours_approve(actor="t", entry_ids=[e.pk])
+    services.volunteer_update(actor="t", volunteer=v, phone="13711112222")  # v is stale
+    v.refresh_from_db()
+    assert v.approved_minutes == 90 and v.phone_last4 == "2222"

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.forms import RegisterForm, SelfReportForm, apply_errors
 from gongzhi.volunteers.models import Certificate, CertificateStatus, Enrollment, EnrollmentStatus
-from gongzhi.volunteers.views.common import absolute, qr_svg, volunteer_code
+from gongzhi.volunteers.views.common import absolute, consent_current, qr_svg, volunteer_code
 
 
 def _me(request: HttpRequest) -> Any:
@@ -26,6 +26,7 @@ def _me(request: HttpRequest) -> Any:
 
 
 @login_required
+@consent_current
 def me(request: HttpRequest) -> HttpResponse:
     v = selectors.volunteer_of(request.user)
     if v is None:
@@ -83,6 +84,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@consent_current
 def find(request: HttpRequest) -> HttpResponse:
     v = selectors.volunteer_of(request.user)
     category = request.GET.get("category") or ""
@@ -99,6 +101,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@consent_current
 def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shift = selectors.open_shift_get(pk)
     v = selectors.volunteer_of(request.user)
@@ -113,6 +116,7 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@consent_current
 def signup(request: HttpRequest, pk: int) -> HttpResponse:
     v = _me(request)
     shift = selectors.open_shift_get(pk)
@@ -130,6 +134,7 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@consent_current
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     v = _me(request)
     e = Enrollment.objects.filter(pk=pk, volunteer=v).first()
@@ -145,6 +150,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@consent_current
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The page a volunteer reaches by scanning the shift's QR code on the organiser's phone."""
     shift = selectors.shift_by_token(token)
@@ -174,6 +180,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@consent_current
 def self_report(request: HttpRequest) -> HttpResponse:
     v = _me(request)
     form = SelfReportForm(request.POST or None, teams=selectors.teams_of_volunteer(v))
@@ -198,6 +205,7 @@ def self_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@consent_current
 def my_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     v = _me(request)
     cert = Certificate.objects.filter(pk=pk, volunteer=v, status=CertificateStatus.ISSUED).first()

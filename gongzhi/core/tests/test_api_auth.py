@@ -1,0 +1,59 @@
+"""The API's two ways in, with CSRF enforced as a real server does (the test client skips it)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from gongzhi.accounts.services import token_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_token_client_without_a_session_cookie_can_write(user_a):
+    _token, key = token_create(actor="test", user=user_a, name="phone")
+    phone = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = phone.post(
+        "/api/v1/accounts/tokens", {"name": "second"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_a_session_write_without_the_csrf_token_is_still_refused(user_a):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user_a)
+    response = browser.post(
+        "/api/v1/accounts/tokens", {"name": "forged"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_a_session_cookie_with_a_token_still_needs_the_csrf_token(user_a):
+    # A page's cookie and a token together: the cookie is there, so CSRF applies.
+    _token, key = token_create(actor="test", user=user_a, name="phone")
+    browser = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {key}")
+    browser.force_login(user_a)
+    response = browser.post(
+        "/api/v1/accounts/tokens", {"name": "forged"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_a_token_records_its_last_use_at_most_once_a_minute(user_a):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongzhi.accounts.models import ApiToken
+
+    token, key = token_create(actor="test", user=user_a, name="phone")
+    phone = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert phone.get("/api/v1/accounts/me").status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    assert phone.get("/api/v1/accounts/me").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # no write the second time
+    earlier = timezone.now() - dt.timedelta(minutes=2)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
+    assert phone.get("/api/v1/accounts/me").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > earlier
