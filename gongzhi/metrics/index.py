@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from gongzhi.core.scope import restrict
 from gongzhi.metrics import rules_config
@@ -114,17 +114,83 @@ def _party_present(org_ids: list[int], year: int) -> Values | None:
     return {i: 1.0 if i in covered else 0.0 for i in org_ids}
 
 
+def _covering(org_ids: list[int], year: int) -> dict[int, list[int]]:
+    """Party organisations covering each organisation at the end of `year`."""
+    Coverage = _model("party.PartyOrgCoverage")
+    end = dt.date(year, 12, 31)
+    out: dict[int, list[int]] = defaultdict(list)
+    for org_id, po in (
+        Coverage.objects.filter(org_id__in=org_ids, started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+        .values_list("org_id", "party_org_id")
+    ):
+        out[org_id].append(po)
+    return out
+
+
+@provider("org_life_compliance")
+def _org_life(org_ids: list[int], year: int) -> Values | None:
+    """Share of the organisational life the rules require in the year that was recorded:
+    per required kind min(1, held / required), averaged (party rules_config.meeting_frequency)."""
+    Record = _model("party.OrgLifeRecord")
+    if Record is None:
+        return None
+    from gongzhi.party.rules_config import current
+
+    per_year = {"month": 12, "quarter": 4, "year": 1}
+    required = {k: per_year[p] * n for k, (p, n) in current().meeting_frequency.items()}
+    covering = _covering(org_ids, year)
+    pos = {po for pos in covering.values() for po in pos}
+    held: dict[tuple[int, str], int] = defaultdict(int)
+    for po, kind in Record.objects.filter(party_org_id__in=pos, held_on__year=year).values_list(
+        "party_org_id", "kind"
+    ):
+        held[(po, kind)] += 1
+    out: Values = {}
+    for i in org_ids:
+        if not covering.get(i):
+            out[i] = 0.0  # no Party organisation: nothing of its life to comply with
+            continue
+        best = 0.0
+        for po in covering[i]:
+            share = sum(min(1.0, held[(po, k)] / n) for k, n in required.items()) / len(required)
+            best = max(best, share)
+        out[i] = best
+    return out
+
+
 @provider("activities")
 def _activities(org_ids: list[int], year: int) -> Values | None:
-    Activity = _model("volunteers.Activity")
-    if Activity is None or not any(f.name == "organiser_org" for f in Activity._meta.get_fields()):
+    Shift = _model("volunteers.Shift")
+    if Shift is None:
         return None
     counts = dict(
-        Activity.objects.filter(organiser_org_id__in=org_ids, starts_at__year=year)
-        .values_list("organiser_org_id")
-        .annotate(n=Count("id"))
+        Shift.objects.filter(owner_org_id__in=org_ids, starts_at__year=year)
+        .values_list("owner_org_id")
+        .annotate(n=Count("activity_id", distinct=True))
     )
     return {i: float(counts.get(i, 0)) for i in org_ids}
+
+
+@provider("hours_per_staff")
+def _hours_per_staff(org_ids: list[int], year: int) -> Values | None:
+    HoursEntry = _model("volunteers.HoursEntry")
+    if HoursEntry is None or _model("orgs.AnnualReport") is None:
+        return None
+    minutes = dict(
+        HoursEntry.objects.filter(
+            owner_org_id__in=org_ids, status="approved", service_date__year=year
+        )
+        .values_list("owner_org_id")
+        .annotate(m=Sum("minutes"))
+    )
+    reports = _latest_reports(org_ids, year)
+    out: Values = {}
+    for i in org_ids:
+        r = reports.get(i)
+        # Without a report there is no staff count to divide by: no data, not zero.
+        out[i] = (minutes.get(i, 0) / 60) / r.employees if r and r.employees else None
+    return out
 
 
 @dataclass

@@ -49,3 +49,18 @@ def test_an_org_out_of_scope_has_no_index_page(client_of: Any, user_a: Any, city
 
     other = SocialOrg.objects.exclude(area_code__startswith="430405").first()
     assert client_of(user_a).get(f"/metrics/index/org/{other.pk}/").status_code == 404
+
+
+def test_indicators_the_apps_record_have_data(city: Any, city_user: Any) -> None:
+    scores = index.score_orgs(city_user, 2020)
+    parts = [{p.key: p for d in s.dimensions for p in d.parts} for s in scores]
+    for key in (
+        "party_org_present",
+        "org_life_compliance",
+        "four_builds",
+        "activities",
+        "evaluation_grade",
+    ):
+        assert all(not p[key].no_data for p in parts), key
+    # the covered organisations score the Party indicator, the others do not
+    assert sum(p["party_org_present"].raw for p in parts) == 11
