@@ -131,3 +131,23 @@ def token_revoke(*, actor: Any, token: ApiToken) -> None:
 
 def needs_two_factor(user: User) -> bool:
     return user.totp_required or user.has_role(*settings.GONGZHI_2FA_ROLES)
+
+
+def totp_device_for(*, user: User) -> tuple[Any, bool]:
+    """The user's confirmed TOTP device, or an unconfirmed one to enrol (created once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        return device, False
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return pending or TOTPDevice.objects.create(user=user, name="default", confirmed=False), True
+
+
+@transaction.atomic
+def two_factor_passed(*, user: User, device: Any, enrolling: bool) -> None:
+    """A correct code: confirm an enrolling device and audit the second factor."""
+    if enrolling:
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    audit.record(actor=user, action="login.two_factor", obj=user)

@@ -14,7 +14,6 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongzhi.accounts import services
 from gongzhi.accounts.forms import LoginForm, TokenForm
@@ -48,21 +47,11 @@ def _next(request: HttpRequest) -> str:
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code; a user without a confirmed device enrols first (QR code)."""
     user: Any = request.user
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    enrolling = device is None
-    if enrolling:
-        device = TOTPDevice.objects.filter(
-            user=user, confirmed=False
-        ).first() or TOTPDevice.objects.create(user=user, name="default", confirmed=False)
+    device, enrolling = services.totp_device_for(user=user)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
-        if enrolling:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        services.two_factor_passed(user=user, device=device, enrolling=enrolling)
         otp_login(request, device)
-        from gongzhi.core import audit
-
-        audit.record(actor=user, action="login.two_factor", obj=user)
         return redirect(_next(request))
     context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": _next(request)}
     if enrolling:
