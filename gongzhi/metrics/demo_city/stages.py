@@ -83,6 +83,7 @@ ORG_FIELDS = [
 
 def write_orgs(ctx: CityContext, orgs_stage: ModuleType) -> None:
     from gongzhi.orgs.models import SocialOrg
+    from gongzhi.orgs.search_keys import index_orgs
 
     first = next_id(SocialOrg)
     ctx.orgs = orgs_stage.plan_orgs(
@@ -138,6 +139,8 @@ def write_orgs(ctx: CityContext, orgs_stage: ModuleType) -> None:
         )
     ctx.counts["orgs"] = writer.close()
     reset_sequences(SocialOrg)
+    # The rows were written without save(): the registry's name search keys, as its importer does.
+    index_orgs(((o.id, o.name) for o in ctx.orgs), fresh=True)
 
 
 def _plan_party(ctx: CityContext) -> None:
