@@ -180,16 +180,17 @@ for _code, _label in vrules.current().categories:
 
 # --- stars: volunteers whose approved hours up to the date reach each threshold ------------------
 def _stage_stars() -> list[tuple[str, Sequence[Any]]]:
-    """+1 on the day a volunteer's running approved total reaches a level's threshold, -1 if
-    a reversal later takes it below (the definition of volunteers.figures.star_distribution),
+    """+1 on the day a volunteer's running approved total reaches a level's threshold (and
+    -1 should it fall below again), the definition of volunteers.figures.star_distribution,
     for all levels in one pass.
 
-    Only volunteers who can ever have reached the first level are walked: a running total
-    only falls through a reversal, so they are those whose total (`approved_minutes`, kept
-    equal to the approved ledger by the volunteers app) reaches it now, and those with an
-    approved reversal. The rest of the ledger is not read; the walk sums each candidate's
-    entries by day (the `hours_vol_date` index; CROSS JOIN keeps SQLite from scanning the
-    ledger instead) and keeps the days a level is crossed.
+    Only volunteers whose total (`approved_minutes`, which the volunteers app keeps equal
+    to the approved ledger) reaches the first level are walked: a reversal carries its
+    entry's service date (services.hours_reverse; the ledger is immutable), so no day's
+    sum is negative and a running total by date never falls — whoever is below the first
+    level now was below it on every date. The rest of the ledger is not read; the walk
+    sums each candidate's entries by day (the `hours_vol_date` index; CROSS JOIN keeps
+    SQLite from scanning the ledger instead) and keeps the days a level is crossed.
     """
     h = connection.ops.quote_name(HoursEntry._meta.db_table)
     v = connection.ops.quote_name(Volunteer._meta.db_table)
@@ -198,9 +199,7 @@ def _stage_stars() -> list[tuple[str, Sequence[Any]]]:
         ["SELECT CAST(%s AS varchar(40)) AS figure, CAST(%s AS bigint) AS t"] * len(levels)
     )
     sql = f"""
-    WITH cand AS (SELECT id FROM {v} WHERE approved_minutes >= %s
-                  UNION SELECT volunteer_id FROM {h}
-                  WHERE reverses_id IS NOT NULL AND status = %s),
+    WITH cand AS (SELECT id FROM {v} WHERE approved_minutes >= %s),
          d AS (SELECT x.volunteer_id, x.service_date AS day, SUM(x.minutes) AS m
                FROM cand CROSS JOIN {h} x
                WHERE x.volunteer_id = cand.id AND x.status = %s
@@ -216,7 +215,7 @@ def _stage_stars() -> list[tuple[str, Sequence[Any]]]:
     JOIN th ON (l.prev < th.t AND l.cum >= th.t) OR (l.prev >= th.t AND l.cum < th.t)
     """
     approved = EntryStatus.APPROVED.value
-    params: list[Any] = [levels[0][1] * 60, approved, approved]
+    params: list[Any] = [levels[0][1] * 60, approved]
     for k, hours in levels:
         params += [f"stars_{k}", hours * 60]
     return [(sql, params)]
