@@ -5,8 +5,11 @@ A `Figure` knows two ways to its value, which must agree (tests/test_summaries.p
 * `count(user, day, prefix)` — straight from the base tables through the owning app's
   scoped selectors: the definition, used for org-scoped users, below-community prefixes
   and to check the summaries;
-* `stage(add)` / `stage_sql()` — the figure's changes by community and day, from the same
-  base tables, which `summaries.refresh` turns into the `Delta` summary rows.
+* its changes by community and day, from the same base tables, which `summaries.refresh`
+  turns into the `Delta` summary rows: `stage()` (rows computed in Python, small tables),
+  `stage_sql()` (querysets aggregated in the database, large tables), or a `Family` shared
+  with the figures one pass over the same base rows gives (the six registry figures from
+  one walk of each organisation's history, the star levels from one pass over the ledger).
 
 `watch` lists the models whose changes make the figure's summary stale.
 """
@@ -14,13 +17,28 @@ A `Figure` knows two ways to its value, which must agree (tests/test_summaries.p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
 Row = tuple[str, dt.date, int]  # (division code, day, change)
+KeyedRow = tuple[str, str, dt.date, int]  # (figure key, division code, day, change)
+
+
+@dataclass(eq=False)
+class Family:
+    """One staging pass over base tables that gives the changes of several figures.
+
+    `rows()` yields KeyedRows computed in Python; `sql()` returns statements, each a
+    SELECT of (figure, code, day, value) columns, run inside the database. A refresh of
+    any member runs the pass once and keeps the rows of the figures it rebuilds.
+    """
+
+    name: str
+    rows: Callable[[], Iterable[KeyedRow]] | None = None
+    sql: Callable[[], list[tuple[str, Sequence[Any]]]] | None = None
 
 
 @dataclass
@@ -33,6 +51,8 @@ class Figure:
     stage: Callable[[], Iterable[Row]] | None = None
     # ... or querysets selecting (code, day, value) aggregated in the database (large tables).
     stage_sql: Callable[[], list[QuerySet[Any]]] | None = None
+    # ... or a pass shared with other figures.
+    family: Family | None = None
     watch: list[str] = field(default_factory=list)  # "app_label.ModelName"
     headline: bool = False
     order: int = 50

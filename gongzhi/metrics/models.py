@@ -32,29 +32,14 @@ class Delta(models.Model):
         verbose_name = _("统计汇总（增量）")
         verbose_name_plural = _("统计汇总（增量）")
         indexes = [
-            # Covering index: the as-of sum reads only the index.
-            models.Index(fields=["unit", "grain", "period", "figure", "value"], name="delta_asof"),
-            models.Index(fields=["figure"], name="delta_figure"),
+            # The one index, covering: an as-of sum reads two ranges of it per figure and
+            # unit (months before, days of the month), and a rebuild finds a figure's rows
+            # by its first column. rollup.replace_all drops and rebuilds it by this list.
+            models.Index(fields=["figure", "unit", "grain", "period", "value"], name="delta_asof"),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.figure} {self.period} {self.value:+d}"
-
-
-class StagedDelta(models.Model):
-    """Community-level changes while a refresh rebuilds `Delta` (emptied after each refresh)."""
-
-    figure = models.CharField(_("指标"), max_length=40)
-    code = models.CharField(_("区划代码"), max_length=18)
-    day = models.DateField(_("日期"))
-    value = models.BigIntegerField(_("变化量"))
-
-    class Meta:
-        verbose_name = _("统计汇总（暂存）")
-        verbose_name_plural = _("统计汇总（暂存）")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.figure} {self.day} {self.value:+d}"
 
 
 class SummaryState(models.Model):

@@ -1,8 +1,9 @@
 """Rebuild and read the summary tables (models.Delta). Freshness: gongzhi/metrics/README.md.
 
-Rebuilding a figure is one transaction: its changes by community and day are staged from
-the base tables (in SQL for the large tables), then summed into day and month rows for
-every unit prefix (province 2, city 4, county-level unit 6, street 9, community 12).
+Rebuilding figures is one transaction of set-based SQL (`rollup`): their changes by
+community and day are staged from the base tables (in SQL for the large tables, one pass
+per `Family` of figures), rolled up level by level into day and month rows for every unit
+prefix (province 2, city 4, county-level unit 6, street 9, community 12), and written.
 """
 
 from __future__ import annotations
@@ -10,78 +11,86 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from gongzhi.metrics import figures as F
-from gongzhi.metrics.demo_city.writer import TableWriter
-from gongzhi.metrics.models import Delta, StagedDelta, SummaryState
-
-LEVELS = (2, 4, 6, 9, 12)
+from gongzhi.metrics import rollup
+from gongzhi.metrics.models import Delta, SummaryState
 
 
-def _month_expr(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    return f"date({column}, 'start of month')"
+def _stagers(chosen: list[F.Figure]) -> list[tuple[list[str], Any]]:
+    """(keys, stager) pairs: one per family among the chosen figures, one per other figure."""
+    out: list[tuple[list[str], Any]] = []
+    families: dict[int, tuple[list[str], F.Family]] = {}
+    for figure in chosen:
+        if figure.family is None:
+            out.append(([figure.key], figure))
+        elif id(figure.family) in families:
+            families[id(figure.family)][0].append(figure.key)
+        else:
+            families[id(figure.family)] = ([figure.key], figure.family)
+            out.append(families[id(figure.family)])
+    return out
 
 
-def _level_filter(length: int) -> str:
-    # A code padded with zeros at this level names the unit above, not a child of this level.
-    if length == 6:
-        return "AND substr(code, 5, 2) <> '00'"
-    if length in (9, 12):
-        return f"AND substr(code, {length - 2}, 3) <> '000'"
-    return ""
+def _keyed(key: str, rows: Iterable[F.Row]) -> Iterator[F.KeyedRow]:
+    for code, day, value in rows:
+        yield (key, code, day, value)
+
+
+def _stage(cur: Any, stager: F.Figure | F.Family) -> None:
+    if isinstance(stager, F.Family):
+        for sql, params in stager.sql() if stager.sql else []:
+            rollup.stage_sql(cur, sql, params)
+        if stager.rows:
+            rollup.stage_rows(cur, stager.rows())
+        return
+    for qs in stager.stage_sql() if stager.stage_sql else []:
+        sql, params = qs.query.sql_with_params()
+        rollup.stage_sql(
+            cur, f'SELECT %s, t."code", t."day", t."value" FROM ({sql}) t', [stager.key, *params]
+        )
+    if stager.stage:
+        rollup.stage_rows(cur, _keyed(stager.key, stager.stage()))
 
 
 @transaction.atomic
 def refresh(keys: Sequence[str] | None = None) -> dict[str, float]:
-    """Rebuild the summary rows of the given figures (all when None); returns seconds per figure."""
-    chosen = [F.get(k) for k in keys] if keys else F.all_figures()
-    timings: dict[str, float] = {}
-    staged = connection.ops.quote_name(StagedDelta._meta.db_table)
-    delta = connection.ops.quote_name(Delta._meta.db_table)
-    for figure in chosen:
+    """Rebuild the summary rows of the given figures (all when None); returns seconds per figure.
+
+    A figure's seconds are its staging pass (shared equally within a family) plus an equal
+    share of the roll-up, so they add up to the whole rebuild.
+    """
+    everything = F.all_figures()
+    chosen = [F.get(k) for k in dict.fromkeys(keys)] if keys else everything
+    chosen_keys = [f.key for f in chosen]
+    timings: dict[str, float] = dict.fromkeys(chosen_keys, 0.0)
+    with connection.cursor() as cur:
+        rollup.prepare(cur)
+        for stage_keys, stager in _stagers(chosen):
+            started = time.perf_counter()
+            _stage(cur, stager)
+            for key in stage_keys:
+                timings[key] += (time.perf_counter() - started) / len(stage_keys)
         started = time.perf_counter()
-        StagedDelta.objects.filter(figure=figure.key).delete()
-        Delta.objects.filter(figure=figure.key).delete()
-        with connection.cursor() as cur:
-            for qs in figure.stage_sql() if figure.stage_sql else []:
-                sql, params = qs.query.sql_with_params()
-                cur.execute(
-                    f"INSERT INTO {staged} (figure, code, day, value) "
-                    f'SELECT %s, t."code", t."day", t."value" FROM ({sql}) t',
-                    (figure.key, *params),
-                )
-        if figure.stage:
-            writer = TableWriter(StagedDelta, ["figure", "code", "day", "value"])
-            for code, day, value in figure.stage():
-                writer.add((figure.key, code, day, value))
-            writer.close()
-        with connection.cursor() as cur:
-            for length in LEVELS:
-                for grain, period in (("d", "day"), ("m", _month_expr("day"))):
-                    cur.execute(
-                        f"INSERT INTO {delta} (unit, grain, period, figure, value) "
-                        f"SELECT substr(code, 1, {length}), '{grain}', {period}, figure, SUM(value) "
-                        f"FROM {staged} WHERE figure = %s {_level_filter(length)} "
-                        f"GROUP BY substr(code, 1, {length}), {period}, figure "
-                        f"HAVING SUM(value) <> 0",
-                        [figure.key],
-                    )
-        StagedDelta.objects.filter(figure=figure.key).delete()
-        timings[figure.key] = time.perf_counter() - started
-        SummaryState.objects.update_or_create(
-            figure=figure.key,
-            defaults={
-                "refreshed_at": timezone.now(),
-                "dirty_since": None,
-                "seconds": timings[figure.key],
-            },
-        )
+        rollup.roll_up(cur, chosen_keys)
+        if {f.key for f in everything} <= set(chosen_keys):
+            rollup.replace_all(cur)
+        else:
+            rollup.apply_diff(cur, chosen_keys)
+        rollup.finish(cur)
+        for key in chosen_keys:
+            timings[key] += (time.perf_counter() - started) / len(chosen_keys)
+    now = timezone.now()
+    states = {s.figure: s for s in SummaryState.objects.filter(figure__in=chosen_keys)}
+    for key in chosen_keys:
+        state = states.get(key) or SummaryState(figure=key)
+        state.refreshed_at, state.dirty_since, state.seconds = now, None, timings[key]
+        state.save()
     return timings
 
 
@@ -113,13 +122,18 @@ def as_of(units: Sequence[str], day: dt.date, keys: Sequence[str]) -> dict[str, 
     unit_marks = ", ".join(["%s"] * len(units))
     key_marks = ", ".join(["%s"] * len(keys))
     table = connection.ops.quote_name(Delta._meta.db_table)
+    # Two range reads of the (figure, unit, grain, period, value) index per unit and figure:
+    # the month rows before the day's month, the day rows of its month up to the day.
+    where = f"figure IN ({key_marks}) AND unit IN ({unit_marks})"
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT unit, figure, SUM(value) FROM {table} "
-            f"WHERE unit IN ({unit_marks}) AND ("
-            f"(grain = 'm' AND period < %s) OR (grain = 'd' AND period >= %s AND period <= %s)"
-            f") AND figure IN ({key_marks}) GROUP BY unit, figure",
-            [*units, month, month, day, *keys],
+            f"SELECT unit, figure, SUM(value) FROM ("
+            f"SELECT unit, figure, value FROM {table} WHERE {where} "
+            f"AND grain = 'm' AND period < %s "
+            f"UNION ALL SELECT unit, figure, value FROM {table} WHERE {where} "
+            f"AND grain = 'd' AND period >= %s AND period <= %s"
+            f") t GROUP BY unit, figure",
+            [*keys, *units, month, *keys, *units, month, day],
         )
         for unit, figure, value in cur.fetchall():
             out[unit][figure] = int(value or 0)

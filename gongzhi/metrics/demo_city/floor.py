@@ -4,8 +4,10 @@ Issue 7: "one hand-written SQL over the base tables giving the same six figures"
 no user (the whole city) and follows the apps' definitions: an organisation counts from its
 registration day until the day before its deregistration; employees are those of each
 active organisation's latest submitted annual report whose year speaks for the date (a
-report on year Y speaks from 31 December of Y); coverage, Party organisations and members
-count while their own dates and their Party organisation's dates include the day.
+report on year Y speaks from 31 December of Y); coverage and Party organisations
+count while their own dates and their Party organisation's dates include the day; members
+from the membership history (a period covering the day, in that period's Party organisation,
+admitted by then), so a member transferred since counts where they were.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ SELECT
                    AND p.established_on <= %(d)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(d)s))),
  (SELECT COUNT(*) FROM party_partyorg p
    WHERE p.established_on <= %(d)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(d)s)),
- (SELECT COUNT(*) FROM party_partymember m JOIN party_partyorg p ON p.id = m.party_org_id
-   WHERE m.joined_on <= %(d)s AND (m.left_on IS NULL OR m.left_on > %(d)s) AND m.admitted_on <= %(d)s
+ (SELECT COUNT(DISTINCT h.member_id) FROM party_membershipperiod h
+   JOIN party_partymember m ON m.id = h.member_id JOIN party_partyorg p ON p.id = h.party_org_id
+   WHERE h.started_on <= %(d)s AND (h.ended_on IS NULL OR h.ended_on > %(d)s) AND m.admitted_on <= %(d)s
      AND p.established_on <= %(d)s AND (p.dissolved_on IS NULL OR p.dissolved_on > %(d)s))
 """
 KEYS = (

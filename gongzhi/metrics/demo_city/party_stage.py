@@ -343,7 +343,51 @@ def write_party(ctx: Any) -> None:
     from gongzhi.party.services import bulk_history_for
 
     bulk_history_for(PartyMember.objects.filter(synthetic=True))
+    write_transfers(ctx, counted)
     write_instructors(ctx, people)
+
+
+def write_transfers(ctx: Any, counted: list[tuple[int, str, dt.date, dt.date | None, Any]]) -> None:
+    """About 1% of the 2020 branches' members move to a branch in another district after
+    the date: the history (`MembershipPeriod`) ends the old period on the move and opens one
+    in the new branch, as the transfer receipt does (party.services.move_membership), so
+    member figures as of a date count each in the district of that date — the 2020 figures
+    are unchanged. The transfers' paperwork (Transfer rows) is not generated.
+    """
+    import random
+
+    from gongzhi.party.models import MembershipPeriod, PartyMember
+
+    # A stream of its own: the stages after this one draw the same values as before.
+    rng = random.Random(f"transfers-{ctx.tg.party_members}-{len(ctx.orgs)}")
+    open_branches = [p for p in counted if p[3] is None]
+    movers = list(
+        PartyMember.objects.filter(
+            synthetic=True, left_on__isnull=True, party_org_id__in=[p[0] for p in open_branches]
+        )
+        .order_by("id")
+        .values_list("id", "area_code")
+    )
+    periods = []
+    for member_id, code in rng.sample(movers, min(len(movers), max(1, len(movers) // 100))):
+        targets = [p for p in open_branches if p[1][:6] != code[:6]]
+        if not targets:
+            continue
+        pid, to_code, _est, _dis, orgs = rng.choice(targets)
+        on = rand_date(rng, T.AS_OF + dt.timedelta(days=1), T.LIVING_UNTIL)
+        MembershipPeriod.objects.filter(member_id=member_id, ended_on__isnull=True).update(
+            ended_on=on
+        )
+        periods.append(
+            MembershipPeriod(
+                member_id=member_id, party_org_id=pid, area_code=to_code, started_on=on
+            )
+        )
+        PartyMember.objects.filter(pk=member_id).update(
+            party_org_id=pid, area_code=to_code, employer_id=rng.choice(orgs).id, joined_org_on=on
+        )
+    MembershipPeriod.objects.bulk_create(periods)
+    ctx.counts["party_transfers"] = len(periods)
 
 
 def write_instructors(ctx: Any, people: People) -> None:

@@ -9,13 +9,13 @@ on year Y speaks for 31 December of Y (orgs.selectors._report_year_for).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.metrics.figures import Figure, Row, register
+from gongzhi.metrics.figures import Family, Figure, KeyedRow, register
 from gongzhi.orgs import selectors as orgs_sel
 from gongzhi.orgs.models import AnnualReport, OrgChange, ReportResult, SocialOrg
 
@@ -48,7 +48,7 @@ class OrgFacts:
         return self.reports[max(years)] if years else None
 
 
-def _facts(with_reports: bool) -> dict[int, OrgFacts]:
+def _facts() -> dict[int, OrgFacts]:
     facts = {
         i: OrgFacts(code, reg, dereg)
         for i, code, reg, dereg in SocialOrg.objects.values_list(
@@ -63,24 +63,23 @@ def _facts(with_reports: bool) -> dict[int, OrgFacts]:
         facts[org_id].moves.append(
             (effective, before["area_code"], (after or {}).get("area_code", ""))
         )
-    if with_reports:
-        for r in (
-            AnnualReport.objects.filter(submitted_on__isnull=False)
-            .exclude(result=ReportResult.NOT_SUBMITTED)
-            .values(
-                "org_id",
-                "year",
-                "employees",
-                "has_party_org",
-                "has_union",
-                "union_on",
-                "has_youth_league",
-                "youth_league_on",
-                "has_women_federation",
-                "women_federation_on",
-            )
-        ):
-            facts[r["org_id"]].reports[r["year"]] = r
+    for r in (
+        AnnualReport.objects.filter(submitted_on__isnull=False)
+        .exclude(result=ReportResult.NOT_SUBMITTED)
+        .values(
+            "org_id",
+            "year",
+            "employees",
+            "has_party_org",
+            "has_union",
+            "union_on",
+            "has_youth_league",
+            "youth_league_on",
+            "has_women_federation",
+            "women_federation_on",
+        )
+    ):
+        facts[r["org_id"]].reports[r["year"]] = r
     return facts
 
 
@@ -98,42 +97,51 @@ def _breakpoints(f: OrgFacts) -> list[dt.date]:
     return sorted(days)
 
 
-def _stage(value: Callable[[OrgFacts, dt.date], int], with_reports: bool) -> list[Row]:
-    """Changes of `value` (0 while inactive) at each organisation's domicile over time."""
-    out: list[Row] = []
-    for f in _facts(with_reports).values():
-        area, current = "", 0
-        for day in _breakpoints(f):
-            v = value(f, day) if f.active_on(day) else 0
-            a = f.area_on(day)[:12]
-            if (a, v) != (area, current):
-                if current:
-                    out.append((area, day, -current))
-                if v:
-                    out.append((a, day, v))
-                area, current = a, v
-    return out
+Value = Callable[[Any], int]  # of the report speaking for the day (None: none), while active
+_BUILDS = ("union", "youth_league", "women_federation")
 
 
-def _employees(f: OrgFacts, day: dt.date) -> int:
-    r = f.report_on(day)
+def _employees(r: Any) -> int:
     return int(r["employees"]) if r else 0
 
 
-def _build(key: str) -> Callable[[OrgFacts, dt.date], int]:
-    def value(f: OrgFacts, day: dt.date) -> int:
-        r = f.report_on(day)
-        return int(bool(r and r[f"has_{key}"] and r[f"{key}_on"] and r[f"{key}_on"] <= day))
-
-    return value
+def _build(key: str, day: dt.date, r: Any) -> int:
+    return int(bool(r and r[f"has_{key}"] and r[f"{key}_on"] and r[f"{key}_on"] <= day))
 
 
-def _all_builds(f: OrgFacts, day: dt.date) -> int:
-    r = f.report_on(day)
-    return int(
-        bool(r and r["has_party_org"])
-        and all(_build(k)(f, day) for k in ("union", "youth_league", "women_federation"))
-    )
+def _values(day: dt.date, r: Any) -> dict[str, int]:
+    """Each registry figure's value for an active organisation on `day`."""
+    builds = {k: _build(k, day, r) for k in _BUILDS}
+    return {
+        "social_orgs": 1,
+        "employees": _employees(r),
+        **{f"orgs_{k}": v for k, v in builds.items()},
+        "orgs_four_builds": int(bool(r and r["has_party_org"]) and all(builds.values())),
+    }
+
+
+KEYS = ("social_orgs", "employees", *(f"orgs_{k}" for k in _BUILDS), "orgs_four_builds")
+
+
+def _stage() -> Iterator[KeyedRow]:
+    """Changes of every registry figure (0 while inactive) at each organisation's domicile
+    over time: one walk of each organisation's dated facts for all six figures."""
+    for f in _facts().values():
+        now: dict[str, tuple[str, int]] = dict.fromkeys(KEYS, ("", 0))
+        for day in _breakpoints(f):
+            values = _values(day, f.report_on(day)) if f.active_on(day) else dict.fromkeys(KEYS, 0)
+            a = f.area_on(day)[:12]
+            for key, v in values.items():
+                area, current = now[key]
+                if (a, v) != (area, current):
+                    if current:
+                        yield (key, area, day, -current)
+                    if v:
+                        yield (key, a, day, v)
+                    now[key] = (a, v)
+
+
+REGISTRY = Family("orgs", rows=_stage)
 
 
 def _count(fn: Callable[..., int]) -> Callable[[Any, dt.date, str | None], int]:
@@ -162,7 +170,7 @@ register(
         _("登记备案社会组织"),
         _("家"),
         _count(orgs_sel.org_count_as_of),
-        stage=lambda: _stage(lambda f, d: 1, False),
+        family=REGISTRY,
         watch=_WATCH,
         headline=True,
         order=10,
@@ -174,7 +182,7 @@ register(
         _("吸纳就业人员"),
         _("人"),
         _count(orgs_sel.employees_as_of),
-        stage=lambda: _stage(_employees, True),
+        family=REGISTRY,
         watch=_REPORTS,
         headline=True,
         order=20,
@@ -191,7 +199,7 @@ for _key, _label, _order in (
             _label,
             _("家"),
             _four(_key),
-            stage=lambda k=_key: _stage(_build(k), True),
+            family=REGISTRY,
             watch=_REPORTS,
             order=_order,
         )
@@ -202,7 +210,7 @@ register(
         _("四建联动（党组织+工会+共青团+妇联）"),
         _("家"),
         _four("all_four"),
-        stage=lambda: _stage(_all_builds, True),
+        family=REGISTRY,
         watch=_REPORTS,
         order=94,
     )

@@ -2,8 +2,9 @@
 
 `count` is the party app's coverage selectors (scoped); the staged changes rebuild the same
 definitions from the same dated facts: a coverage counts while the coverage, its Party
-organisation and the social organisation are all active; a member while in the sector
-(joined_on..left_on, admitted) and their Party organisation is active.
+organisation and the social organisation are all active; a member while one of their
+membership periods (the history) covers the day, they are admitted, and that period's
+Party organisation is active — in that period's district.
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.metrics.figures import Figure, Row, clip, interval_changes, intervals_union, register
 from gongzhi.orgs.models import SocialOrg
-from gongzhi.party.models import InstructorAssignment, PartyMember, PartyOrg, PartyOrgCoverage
+from gongzhi.party.models import (
+    InstructorAssignment,
+    MembershipPeriod,
+    PartyMember,
+    PartyOrg,
+    PartyOrgCoverage,
+)
 from gongzhi.party.selectors import coverage as cov
 
 Span = tuple[dt.date, dt.date | None]
@@ -71,18 +78,23 @@ def _stage_party_orgs() -> list[Row]:
 
 
 def _stage_members() -> list[Row]:
+    """+1/-1 for each membership period while it counts (party.selectors.members_as_of).
+
+    From the history (`MembershipPeriod`), not the member row: a member transferred to
+    another district counts in the old one up to the receipt and in the new one from it.
+    A period counts from its start, once the member is admitted, while its own Party
+    organisation is established and not dissolved.
+    """
     out: list[Row] = []
-    for code, joined, left, admitted, ps, pe in PartyMember.objects.filter(
-        party_org__isnull=False
-    ).values_list(
+    for code, s, e, admitted, ps, pe in MembershipPeriod.objects.values_list(
         "area_code",
-        "joined_on",
-        "left_on",
-        "admitted_on",
+        "started_on",
+        "ended_on",
+        "member__admitted_on",
         "party_org__established_on",
         "party_org__dissolved_on",
     ):
-        start, end = clip(joined, left, (admitted, None), (ps, pe))
+        start, end = clip(s, e, (admitted, None), (ps, pe))
         if end is None or end > start:
             out += interval_changes(code[:12], start, end)
     return out
@@ -132,7 +144,7 @@ register(
         _("名"),
         _count(cov.members_as_of),
         stage=_stage_members,
-        watch=["party.PartyMember", "party.PartyOrg"],
+        watch=["party.MembershipPeriod", "party.PartyMember", "party.PartyOrg"],
         headline=True,
         order=60,
     )

@@ -8,14 +8,16 @@ organisations, so an organisation-only scope sees none).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scope import scope_of
-from gongzhi.metrics.figures import Figure, register
+from gongzhi.metrics.figures import Family, Figure, register
 from gongzhi.volunteers import figures as vf
 from gongzhi.volunteers import rules_config as vrules
 from gongzhi.volunteers.models import EntryStatus, HoursEntry, Volunteer
@@ -97,18 +99,37 @@ register(
 
 
 # --- activities (by the date of their first shift) and activities by category ------------------
-def _activity_rows() -> list[tuple[str, str, dt.date]]:
-    from django.utils import timezone
+def _stage_activities() -> list[tuple[str, Sequence[Any]]]:
+    """+1 for each activity on the (local) date of its first shift: all, and by category."""
+    from django.db.models import Min
 
-    from gongzhi.volunteers.models import Shift
+    from gongzhi.volunteers.models import Activity
 
-    first: dict[int, tuple[str, str, dt.datetime]] = {}
-    for aid, code, cat, starts in Shift.objects.values_list(
-        "activity_id", "activity__area_code", "activity__category", "starts_at"
-    ):
-        if aid not in first or starts < first[aid][2]:
-            first[aid] = (code, cat, starts)
-    return [(code[:12], cat, timezone.localdate(s)) for code, cat, s in first.values()]
+    first = (
+        Activity.objects.annotate(first=Min("shifts__starts_at__date"))
+        .filter(first__isnull=False)
+        .values("area_code", "category", "first")
+        .order_by()
+    )
+    sql, params = first.query.sql_with_params()
+    known = [code for code, _label in vrules.current().categories]
+    marks = ", ".join(["%s"] * len(known))
+    return [
+        (
+            f"SELECT 'activities', substr(t.area_code, 1, 12), t.first, COUNT(*) "
+            f"FROM ({sql}) t GROUP BY substr(t.area_code, 1, 12), t.first",
+            params,
+        ),
+        (
+            f"SELECT 'activities_' || t.category, substr(t.area_code, 1, 12), t.first, COUNT(*) "
+            f"FROM ({sql}) t WHERE t.category IN ({marks}) "
+            f"GROUP BY t.category, substr(t.area_code, 1, 12), t.first",
+            [*params, *known],
+        ),
+    ]
+
+
+ACTIVITIES = Family("activities", sql=_stage_activities)
 
 
 def _count_activities(category: str | None) -> Any:
@@ -132,20 +153,13 @@ def _count_activities(category: str | None) -> Any:
     return count
 
 
-def _stage_activities(category: str | None) -> Any:
-    def stage() -> list[tuple[str, dt.date, int]]:
-        return [(code, day, 1) for code, cat, day in _activity_rows() if category in (None, cat)]
-
-    return stage
-
-
 register(
     Figure(
         "activities",
         _("志愿服务活动（累计）"),
         _("场"),
         _count_activities(None),
-        stage=_stage_activities(None),
+        family=ACTIVITIES,
         watch=["volunteers.Activity", "volunteers.Shift"],
         order=81,
     )
@@ -157,7 +171,7 @@ for _code, _label in vrules.current().categories:
             _label,
             _("场"),
             _count_activities(_code),
-            stage=_stage_activities(_code),
+            family=ACTIVITIES,
             watch=["volunteers.Activity", "volunteers.Shift"],
             order=200,
         )
@@ -165,35 +179,49 @@ for _code, _label in vrules.current().categories:
 
 
 # --- stars: volunteers whose approved hours up to the date reach each threshold ------------------
-def _crossings(threshold_minutes: int) -> list[tuple[str, dt.date, int]]:
-    """+1 on the day a volunteer's running approved total reaches the threshold, -1 if a
-    reversal later takes it below (same definition as volunteers.figures.star_distribution)."""
-    from django.db import connection
+def _stage_stars() -> list[tuple[str, Sequence[Any]]]:
+    """+1 on the day a volunteer's running approved total reaches a level's threshold (and
+    -1 should it fall below again), the definition of volunteers.figures.star_distribution,
+    for all levels in one pass.
 
-    h = HoursEntry._meta.db_table
-    v = Volunteer._meta.db_table
+    Only volunteers whose total (`approved_minutes`, which the volunteers app keeps equal
+    to the approved ledger) reaches the first level are walked: a reversal carries its
+    entry's service date (services.hours_reverse; the ledger is immutable), so no day's
+    sum is negative and a running total by date never falls — whoever is below the first
+    level now was below it on every date. The rest of the ledger is not read; the walk
+    sums each candidate's entries by day (the `hours_vol_date` index; CROSS JOIN keeps
+    SQLite from scanning the ledger instead) and keeps the days a level is crossed.
+    """
+    h = connection.ops.quote_name(HoursEntry._meta.db_table)
+    v = connection.ops.quote_name(Volunteer._meta.db_table)
+    levels = list(enumerate(vrules.current().star_thresholds_hours, start=1))
+    thresholds = " UNION ALL ".join(
+        ["SELECT CAST(%s AS varchar(40)) AS figure, CAST(%s AS bigint) AS t"] * len(levels)
+    )
     sql = f"""
-    WITH d AS (SELECT volunteer_id, service_date AS day, SUM(minutes) AS m FROM {h}
-               WHERE status = 'approved' GROUP BY volunteer_id, service_date),
+    WITH cand AS (SELECT id FROM {v} WHERE approved_minutes >= %s),
+         d AS (SELECT x.volunteer_id, x.service_date AS day, SUM(x.minutes) AS m
+               FROM cand CROSS JOIN {h} x
+               WHERE x.volunteer_id = cand.id AND x.status = %s
+               GROUP BY x.volunteer_id, x.service_date),
          c AS (SELECT volunteer_id, day,
                SUM(m) OVER (PARTITION BY volunteer_id ORDER BY day ROWS UNBOUNDED PRECEDING) AS cum
                FROM d),
          l AS (SELECT volunteer_id, day, cum,
-               COALESCE(LAG(cum) OVER (PARTITION BY volunteer_id ORDER BY day), 0) AS prev FROM c)
-    SELECT substr(vv.area_code, 1, 12), l.day, l.prev, l.cum FROM l JOIN {v} vv ON vv.id = l.volunteer_id
-    WHERE (l.prev < %s AND l.cum >= %s) OR (l.prev >= %s AND l.cum < %s)
+               COALESCE(LAG(cum) OVER (PARTITION BY volunteer_id ORDER BY day), 0) AS prev FROM c),
+         th AS ({thresholds})
+    SELECT th.figure, substr(vv.area_code, 1, 12), l.day, CASE WHEN l.cum >= th.t THEN 1 ELSE -1 END
+    FROM l JOIN {v} vv ON vv.id = l.volunteer_id
+    JOIN th ON (l.prev < th.t AND l.cum >= th.t) OR (l.prev >= th.t AND l.cum < th.t)
     """
-    t = threshold_minutes
-    with connection.cursor() as cur:
-        cur.execute(sql, [t, t, t, t])
-        return [
-            (
-                code,
-                day if isinstance(day, dt.date) else dt.date.fromisoformat(day),
-                1 if cum >= t else -1,
-            )
-            for code, day, prev, cum in cur.fetchall()
-        ]
+    approved = EntryStatus.APPROVED.value
+    params: list[Any] = [levels[0][1] * 60, approved]
+    for k, hours in levels:
+        params += [f"stars_{k}", hours * 60]
+    return [(sql, params)]
+
+
+STARS = Family("stars", sql=_stage_stars)
 
 
 def _count_stars(k: int) -> Any:
@@ -214,7 +242,7 @@ for _k, _hours in enumerate(vrules.current().star_thresholds_hours, start=1):
             _("%(k)d星及以上志愿者") % {"k": _k},
             _("人"),
             _count_stars(_k),
-            stage=lambda h=_hours: _crossings(h * 60),
+            family=STARS,
             watch=["volunteers.HoursEntry"],
             order=85 + _k,
         )

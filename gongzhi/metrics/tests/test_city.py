@@ -207,3 +207,31 @@ def test_generated_rows_pass_their_models_validation(city: Any) -> None:
         assert rows, label
         for obj in rows:
             obj.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def test_generated_transfers_count_in_the_district_of_each_date(city: Any, city_user: Any) -> None:
+    from django.db.models import F
+
+    from gongzhi.metrics.demo_city.floor import six_figures_sql
+    from gongzhi.party.models import MembershipPeriod
+    from gongzhi.party.selectors.coverage import members_as_of
+
+    assert city["counts"]["party_transfers"] >= 1
+    moved = (
+        MembershipPeriod.objects.filter(
+            started_on__gt=AS_OF, member__periods__ended_on=F("started_on")
+        )
+        .select_related("member")
+        .first()
+    )
+    assert moved is not None and moved.member.party_org_id == moved.party_org_id
+    before = MembershipPeriod.objects.get(member=moved.member, ended_on=moved.started_on)
+    districts = [before.area_code[:6] + "000000", moved.area_code[:6] + "000000"]
+    assert districts[0] != districts[1]
+    for day in (AS_OF, moved.started_on - dt.timedelta(days=1), moved.started_on):
+        for unit in districts:
+            got = selectors.figures_as_of(city_user, day, unit, keys=["party_members"])
+            want = members_as_of(user=city_user, as_of=day, area_prefix=unit[:6]).count()
+            assert got == {"party_members": want}, (day, unit)
+        total = selectors.figures_as_of(city_user, day, keys=["party_members"])["party_members"]
+        assert total == six_figures_sql(day)["party_members"]
