@@ -11,6 +11,7 @@ on PostgreSQL COPY text the workers already formatted.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -44,6 +45,10 @@ def drawn_chunks(plan: rows.Plan, workers: int) -> Iterator[rows.Chunk]:
             yield rows.draw_chunk(plan, k)
         return
     _PLAN = plan
+    # Objects alive at the fork stay shared with the workers: keep the workers' collector
+    # from writing to (and so copying) every page of them.
+    gc.collect()
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             todo = iter(range(n))
@@ -54,6 +59,7 @@ def drawn_chunks(plan: rows.Plan, workers: int) -> Iterator[rows.Chunk]:
                 yield chunk
     finally:
         _PLAN = None
+        gc.unfreeze()
 
 
 class SqliteSink:
