@@ -26,11 +26,14 @@ class CityContext:
     tg: T.Targets
     scale: float
     progress: Progress | None = None
+    seed: int = 2020
+    workers: int = 1  # processes drawing volunteers (volunteer_load.drawn_chunks)
     area_ids: dict[str, int] = field(default_factory=dict)
     orgs: list[Any] = field(default_factory=list)
     party_groups: list[list[Any]] = field(default_factory=list)
     covered: set[int] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # parts of stages, for the report
 
     def area_id(self, code: str) -> int:
         if not self.area_ids:
