@@ -84,8 +84,10 @@ def stage_sql(cur: Any, sql: str, params: Sequence[Any]) -> None:
 def stage_rows(cur: Any, rows: Iterable[KeyedRow]) -> None:
     """Stage Python-computed rows (COPY on PostgreSQL, batched INSERTs on SQLite)."""
     if _pg():
+        # Computed first: a stager's own queries cannot run on the connection mid-COPY.
+        computed = list(rows)
         with cur.cursor.copy(f"COPY {SCRATCH} (figure, code, day, value) FROM STDIN") as copy:
-            for row in rows:
+            for row in computed:
                 copy.write_row(row)
         return
     batch: list[tuple[str, str, str, int]] = []
