@@ -7,14 +7,15 @@ rows (issue 6: the full city's refresh in seconds, linear in rows):
    INSERT ... SELECT for figures staged in SQL, COPY / executemany for Python rows.
 2. `roll_up` — community-level sums by day (one GROUP BY over the staged rows), then each
    coarser level from the level below it (street from community, county from street, ...),
-   so every pass is smaller than the one before; month rows are one GROUP BY over those.
-   The result, `fresh`, is exactly the set of `Delta` rows the figures should have.
-3. `replace_all` (every figure: truncate, drop the index, insert in index order, build the
-   index once) or `apply_diff` (some figures: delete the rows that changed, insert the new
-   ones — a new volunteer touches a handful of rows, not the figure's millions).
+   so every pass is smaller than the one before. Month rows are one GROUP BY over those:
+   `_fresh()` selects exactly the set of `Delta` rows the figures should have.
+3. `replace_all` (every figure: empty the table, drop the index, insert, build the index
+   once) or `apply_diff` (some figures: delete the rows that changed, insert the new ones —
+   a new volunteer touches a handful of rows, not the figure's millions).
 
 The temporary tables belong to the connection and its transaction, so concurrent rebuilds
-do not see each other's staging.
+do not see each other's staging. On PostgreSQL the base tables without current statistics
+are analysed first (`prepare`), and Delta after a whole replacement.
 """
 
 from __future__ import annotations
@@ -64,14 +65,36 @@ def _temp(cur: Any, name: str, columns: str) -> None:
     cur.execute(f"CREATE TEMPORARY TABLE {name} ({columns}){tail}")
 
 
-def prepare(cur: Any) -> None:
-    """Session settings for a rebuild, and the empty staging table."""
+def _text(length: int) -> str:
+    # Division codes and figure keys are ASCII: byte order sorts them right, and
+    # PostgreSQL sorts byte order (COLLATE "C") several times faster than a locale's.
+    return f'varchar({length}) COLLATE "C"' if _pg() else f"varchar({length})"
+
+
+def prepare(cur: Any, tables: Sequence[str]) -> None:
+    """Session settings for a rebuild, planner statistics, and the empty staging table.
+
+    `tables` are the base tables the rebuilt figures read. On PostgreSQL those never
+    analysed, or changed by a fifth since (a bulk load a moment ago, with autovacuum
+    off or not yet round), are analysed first: without statistics the planner takes a
+    million-row ledger for a few hundred rows and picks plans accordingly.
+    """
     if _pg():
         # Sorts and hashes of a few million narrow rows stay in memory (this transaction only).
         cur.execute("SET LOCAL work_mem = '128MB'")
+        if tables:
+            marks = ", ".join(["%s"] * len(tables))
+            cur.execute(
+                f"SELECT relname FROM pg_stat_user_tables WHERE relname IN ({marks}) AND ("
+                f"COALESCE(last_analyze, last_autoanalyze) IS NULL "
+                f"OR n_mod_since_analyze > 0.2 * n_live_tup + 1000)",
+                list(tables),
+            )
+            for (name,) in cur.fetchall():
+                cur.execute(f"ANALYZE {connection.ops.quote_name(name)}")
     else:
         cur.execute("PRAGMA temp.cache_size = -131072")
-    _temp(cur, SCRATCH, "figure varchar(40), code varchar(18), day date, value bigint")
+    _temp(cur, SCRATCH, f"figure {_text(40)}, code {_text(18)}, day date, value bigint")
 
 
 def stage_sql(cur: Any, sql: str, params: Sequence[Any]) -> None:
@@ -84,8 +107,10 @@ def stage_sql(cur: Any, sql: str, params: Sequence[Any]) -> None:
 def stage_rows(cur: Any, rows: Iterable[KeyedRow]) -> None:
     """Stage Python-computed rows (COPY on PostgreSQL, batched INSERTs on SQLite)."""
     if _pg():
+        # Computed first: a stager's own queries cannot run on the connection mid-COPY.
+        computed = list(rows)
         with cur.cursor.copy(f"COPY {SCRATCH} (figure, code, day, value) FROM STDIN") as copy:
-            for row in rows:
+            for row in computed:
                 copy.write_row(row)
         return
     batch: list[tuple[str, str, str, int]] = []
@@ -100,8 +125,8 @@ def stage_rows(cur: Any, rows: Iterable[KeyedRow]) -> None:
 
 
 def roll_up(cur: Any, keys: Sequence[str]) -> None:
-    """Fill `fresh` with the Delta rows of the staged figures in `keys`."""
-    _temp(cur, ROLL, "lvl integer, figure varchar(40), unit varchar(12), day date, value bigint")
+    """Sum the staged changes of the figures in `keys` by unit and day at every level."""
+    _temp(cur, ROLL, f"lvl integer, figure {_text(40)}, unit {_text(12)}, day date, value bigint")
     marks = ", ".join(["%s"] * len(keys))
     cur.execute(
         f"INSERT INTO {ROLL} (lvl, figure, unit, day, value) "
@@ -115,15 +140,14 @@ def roll_up(cur: Any, keys: Sequence[str]) -> None:
             f"SELECT {length}, figure, substr(unit, 1, {length}), day, {_sum('value')} "
             f"FROM {ROLL} WHERE lvl = {below} GROUP BY figure, substr(unit, 1, {length}), day"
         )
+
+
+def _fresh() -> str:
+    """A SELECT of exactly the Delta rows (unit, grain, period, figure, value) rolled up."""
     counted = " OR ".join(f"(lvl = {n} AND {_counted_at(n, 'unit')})" for n in LEVELS)
-    _temp(
-        cur,
-        FRESH,
-        "unit varchar(12), grain varchar(1), period date, figure varchar(40), value bigint",
-    )
-    cur.execute(
-        f"INSERT INTO {FRESH} (unit, grain, period, figure, value) "
-        f"SELECT unit, 'd', day, figure, value FROM {ROLL} WHERE value <> 0 AND ({counted}) "
+    return (
+        f"SELECT unit, 'd' AS grain, day AS period, figure, value FROM {ROLL} "
+        f"WHERE value <> 0 AND ({counted}) "
         f"UNION ALL "
         f"SELECT unit, 'm', {_month('day')}, figure, {_sum('value')} FROM {ROLL} "
         f"WHERE {counted} GROUP BY figure, unit, {_month('day')} HAVING SUM(value) <> 0"
@@ -145,7 +169,7 @@ def _index_sql() -> list[tuple[str, str]]:
 
 
 def replace_all(cur: Any) -> None:
-    """Every figure rebuilt: empty Delta, write `fresh` in index order, build the index once.
+    """Every figure rebuilt: empty Delta, insert the fresh rows, build the index once.
 
     PostgreSQL's TRUNCATE and DROP INDEX lock the table until the commit: readers wait for
     the few seconds of a whole rebuild (the load, the nightly run) rather than see it half
@@ -156,20 +180,33 @@ def replace_all(cur: Any) -> None:
     indexes = _index_sql()
     for name, _create in indexes:
         cur.execute(f"DROP INDEX IF EXISTS {name}")
+    # PostgreSQL's heap keeps each unit's rows together for the as-of reads' heap visits;
+    # SQLite's reads never leave the index, and its CREATE INDEX sorts anyway.
+    order = " ORDER BY figure, unit, grain, period" if _pg() else ""
     cur.execute(
         f"INSERT INTO {table} (unit, grain, period, figure, value) "
-        f"SELECT unit, grain, period, figure, value FROM {FRESH} "
-        f"ORDER BY figure, unit, grain, period"
+        f"SELECT unit, grain, period, figure, value FROM ({_fresh()}) f{order}"
     )
     for _name, create in indexes:
         cur.execute(create)
+    if _pg():
+        cur.execute(f"ANALYZE {table}")  # the as-of reads plan on the new rows
 
 
 def apply_diff(cur: Any, keys: Sequence[str]) -> None:
-    """Some figures rebuilt: delete their rows that `fresh` lacks, insert those Delta lacks."""
+    """Some figures rebuilt: delete their rows that are not fresh, insert the fresh ones missing."""
     table = _table()
     marks = ", ".join(["%s"] * len(keys))
+    # Delta's own column types (and collation): the rows are compared with Delta's.
+    _temp(
+        cur,
+        FRESH,
+        "unit varchar(12), grain varchar(1), period date, figure varchar(40), value bigint",
+    )
+    cur.execute(f"INSERT INTO {FRESH} (unit, grain, period, figure, value) {_fresh()}")
     cur.execute(f"CREATE INDEX {FRESH}_key ON {FRESH} (figure, unit, grain, period, value)")
+    if _pg():
+        cur.execute(f"ANALYZE {FRESH}")  # temporary tables get no statistics otherwise
     same = (
         "{a}.figure = {b}.figure AND {a}.unit = {b}.unit AND {a}.grain = {b}.grain "
         "AND {a}.period = {b}.period AND {a}.value = {b}.value"

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -35,6 +36,18 @@ def _stagers(chosen: list[F.Figure]) -> list[tuple[list[str], Any]]:
             families[id(figure.family)] = ([figure.key], figure.family)
             out.append(families[id(figure.family)])
     return out
+
+
+def _base_tables(chosen: list[F.Figure]) -> list[str]:
+    """The tables the figures are counted from: their `watch` lists."""
+    tables = set()
+    for figure in chosen:
+        for label in figure.watch:
+            try:
+                tables.add(apps.get_model(label)._meta.db_table)
+            except LookupError:
+                continue
+    return sorted(tables)
 
 
 def _keyed(key: str, rows: Iterable[F.Row]) -> Iterator[F.KeyedRow]:
@@ -70,7 +83,7 @@ def refresh(keys: Sequence[str] | None = None) -> dict[str, float]:
     chosen_keys = [f.key for f in chosen]
     timings: dict[str, float] = dict.fromkeys(chosen_keys, 0.0)
     with connection.cursor() as cur:
-        rollup.prepare(cur)
+        rollup.prepare(cur, _base_tables(chosen))
         for stage_keys, stager in _stagers(chosen):
             started = time.perf_counter()
             _stage(cur, stager)

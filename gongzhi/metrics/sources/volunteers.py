@@ -243,7 +243,8 @@ for _k, _hours in enumerate(vrules.current().star_thresholds_hours, start=1):
             _("人"),
             _count_stars(_k),
             family=STARS,
-            watch=["volunteers.HoursEntry"],
+            # A volunteer's stars count where the volunteer lives now (star_distribution).
+            watch=["volunteers.HoursEntry", "volunteers.Volunteer"],
             order=85 + _k,
         )
     )
