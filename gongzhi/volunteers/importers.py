@@ -37,7 +37,7 @@ from gongzhi.core.imports import (
     p_str,
 )
 from gongzhi.core.scope import restrict, scope_of
-from gongzhi.volunteers import rules_config
+from gongzhi.volunteers import rules_config, stars
 from gongzhi.volunteers.keys import (
     allocate_many,
     encrypt_phone,
@@ -232,6 +232,7 @@ class VolunteerImporter(Importer):
         # Updates grouped by the fields they change: each group is one bulk UPDATE of exactly
         # those fields, so nothing unchanged is overwritten.
         changed: dict[tuple[str, ...], list[Volunteer]] = {}
+        moved: dict[int, tuple[str, str]] = {}  # home area changes: star steps follow
         for r in rows:
             found = existing.get(r["bidx"])
             if found is None:
@@ -246,9 +247,12 @@ class VolunteerImporter(Importer):
                 continue
             changed.setdefault(tuple(sorted(diff)), []).append(Volunteer(pk=found[0], **diff))
             counts.updated += 1
+            if "area_code" in diff:
+                moved[found[0]] = (found[4], diff["area_code"])
         counts.inserted = insert_rows(Volunteer, NEW_COLUMNS, new)
         for fields, group in changed.items():
             Volunteer.objects.bulk_update(group, list(fields), batch_size=BATCH)
+        stars.move_homes(moved)
         return counts
 
     def _new_row(

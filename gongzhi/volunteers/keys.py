@@ -169,7 +169,8 @@ def prepare_batch(volunteers: Iterable[Volunteer], *, encrypt: bool = True) -> l
 
 
 def recompute_totals(volunteer_ids: Iterable[int]) -> int:
-    """Set approved_minutes and last_service_on from the ledger for these volunteers.
+    """Set approved_minutes, last_service_on and the star steps from the ledger for these
+    volunteers.
 
     One correlated UPDATE per 1,000 volunteers; used after bulk loads of approved hours
     (imports, the city generator), never on the request path.
@@ -177,6 +178,7 @@ def recompute_totals(volunteer_ids: Iterable[int]) -> int:
     from django.db.models import Max, OuterRef, Subquery, Sum, Value
     from django.db.models.functions import Coalesce
 
+    from gongzhi.volunteers import stars
     from gongzhi.volunteers.models import EntryStatus, HoursEntry, Volunteer
 
     ids = sorted(set(volunteer_ids))
@@ -191,6 +193,7 @@ def recompute_totals(volunteer_ids: Iterable[int]) -> int:
             approved_minutes=Coalesce(Subquery(total), Value(0)),
             last_service_on=Subquery(last),
         )
+    stars.refresh(ids)
     return changed
 
 

@@ -31,6 +31,7 @@ def load_city(
 
     from gongzhi.metrics import summaries
     from gongzhi.metrics.demo_city import geography, orgs_stage, stages
+    from gongzhi.volunteers import stars
 
     rng = random.Random(seed)
     fake = Faker("zh_CN")
@@ -58,5 +59,7 @@ def load_city(
         for name, stage in stages.LATER_STAGES:
             timed(name, lambda stage=stage: stage(ctx))
         report["counts"] = ctx.counts
+    # The hours were COPYed past the services: the volunteers' star summary is rebuilt too.
+    timed("stars", stars.rebuild)
     timed("summaries", summaries.refresh)
     return report

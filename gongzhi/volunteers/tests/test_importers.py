@@ -253,3 +253,23 @@ def test_an_xlsx_file_imports_like_the_same_csv():
     )
     assert result.summary() == "rows=3 inserted=3 updated=0 unchanged=0 rejected=0"
     assert set(Volunteer.objects.values_list("registered_on", flat=True)) == {dt.date(2021, 5, 1)}
+
+
+def test_imported_approved_hours_and_home_moves_keep_the_star_summary_equal_to_the_ledger():
+    from gongzhi.volunteers import figures, stars
+
+    v = f.volunteer(id_number=f.id_number(811), registered_on=dt.date(2020, 1, 1))
+    t = f.team()
+    head = ["志愿者编号", "队伍编号", "服务日期", "服务时长（小时）", "服务内容", "审核状态"]
+    rows = [[v.number, t.code, f"2024-0{m}-01", "24", "助老", "已认定"] for m in range(1, 6)]
+    assert _import("hours", _csv(rows, head)).inserted == 5
+    # 96 hours by April, 120 with the May entry: the first star (100 hours) came on May 1.
+    assert figures.star_distribution(as_of=dt.date(2024, 4, 30))[1] == 0
+    assert figures.star_distribution(as_of=dt.date(2024, 5, 1), area_prefix="430405")[1] == 1
+    moved = [[v.name, v.id_number, v.phone, "430406000000", "2020-01-01", ""]]
+    assert _import("volunteers", _csv(moved)).updated == 1
+    assert figures.star_distribution(as_of=dt.date(2024, 6, 1), area_prefix="430405")[1] == 0
+    assert figures.star_distribution(as_of=dt.date(2024, 6, 1), area_prefix="430406")[1] == 1
+    maintained = stars.snapshot()
+    stars.rebuild()
+    assert stars.snapshot() == maintained
