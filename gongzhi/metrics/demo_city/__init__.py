@@ -40,6 +40,7 @@ def load_city(
     from gongzhi.metrics import summaries
     from gongzhi.metrics.demo_city import geography, orgs_stage, stages
     from gongzhi.metrics.demo_city.volunteer_load import default_workers
+    from gongzhi.volunteers import stars
 
     rng = random.Random(seed)
     fake = Faker("zh_CN")
@@ -88,5 +89,7 @@ def load_city(
             timed(name, lambda stage=stage: stage(ctx))
         report["counts"] = ctx.counts
         report["seconds"].update(ctx.seconds)
+    # The hours were COPYed past the services: the volunteers' star summary is rebuilt too.
+    timed("stars", stars.rebuild)
     timed("summaries", summaries.refresh)
     return report
