@@ -54,6 +54,9 @@ from gongzhi.orgs.selectors.as_of import (
     report_totals_as_of,
 )
 from gongzhi.orgs.selectors.records import (
+    BUILD_FLAGS,
+    FIGURES,
+    LIST_COLUMNS,
     SORTS,
     annotate_rows,
     change_list,
@@ -70,6 +73,9 @@ from gongzhi.orgs.selectors.records import (
 from gongzhi.orgs.selectors.search import search
 
 __all__ = [
+    "BUILD_FLAGS",
+    "FIGURES",
+    "LIST_COLUMNS",
     "REPORT_TOTALS",
     "SORTS",
     "annotate_rows",

@@ -170,6 +170,35 @@ def test_filters_by_grade_listing_party_and_builds(history, city_user):
     assert names(kind="service_org") == []
 
 
+def test_the_rows_a_page_shows_carry_the_same_derived_columns_as_the_annotated_list(
+    history, city_user
+):
+    a, b, c, d = history["a"], history["b"], history["c"], history["d"]
+    file_report(a, 2020, has_party_org=True, party_members=4)
+    file_report(a, 2021, has_union=True, union_on=dt.date(2021, 1, 1))  # the latest speaks
+    file_report(d, 2020, has_party_org=True, party_members=5)
+    services.evaluation_record(actor="test", org=a, evaluated_on=dt.date(2022, 7, 1), score=720)
+    services.evaluation_record(actor="test", org=a, evaluated_on=dt.date(2022, 8, 1), score=950)
+    services.listing_add(
+        actor="test", org=d, list_kind="serious", cause="other", listed_on=dt.date(2022, 1, 1)
+    )
+    services.listing_add(
+        actor="test", org=c, list_kind="anomaly", cause="unreachable", listed_on=dt.date(2022, 1, 1)
+    )
+    annotated = {o.pk: o for o in selectors.org_list(user=city_user)}
+    ids = [d.pk, c.pk, b.pk, a.pk]
+    rows = selectors.annotate_rows(ids)
+    assert [o.pk for o in rows] == ids
+    for org in rows:
+        for column in selectors.FIGURES:
+            assert getattr(org, column) == getattr(annotated[org.pk], column), (org, column)
+    by_id = {o.pk: o for o in rows}
+    assert by_id[a.pk].current_grade == 5 and by_id[a.pk].has_party_org is False
+    assert by_id[d.pk].on_serious and by_id[c.pk].on_anomaly and by_id[b.pk].has_union is None
+    page = selectors.annotate_rows(ids, columns=selectors.LIST_COLUMNS)
+    assert [(o.name, o.area.name) for o in page] == [(o.name, o.area.name) for o in rows]
+
+
 def test_sorts_by_pinyin_and_date(history, city_user):
     by_name = [o.name for o in selectors.org_list(user=city_user)]
     assert by_name == ["丙协会", "丁协会", "甲体育协会", "乙中心"]  # bing, ding, jia, yi
