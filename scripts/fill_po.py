@@ -16,7 +16,15 @@ def fill(po_path: str, glossary_path: str) -> tuple[int, int]:
     glossary = json.load(open(glossary_path, encoding="utf-8"))
     po = polib.pofile(po_path)
     filled = missing = 0
+    untranslated: list[str] = []
     for entry in po:
+        if "fuzzy" in entry.flags:
+            # msgmerge's guess from a similar msgid (often wrong, and never shown by gettext):
+            # only the glossary translates.
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+            entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
         if entry.msgid_plural:
             # Plural entries are kept in the glossary as [singular, plural].
             forms = glossary.get(entry.msgid)
@@ -25,8 +33,12 @@ def fill(po_path: str, glossary_path: str) -> tuple[int, int]:
                 filled += 1
             elif not any(entry.msgstr_plural.values()):
                 missing += 1
+                untranslated.append(entry.msgid)
             continue
-        target = glossary.get(entry.msgid)
+        # A msgid with two meanings carries a context (pgettext); its glossary key is
+        # "context::msgid", so each meaning gets its own translation.
+        key = f"{entry.msgctxt}::{entry.msgid}" if entry.msgctxt else entry.msgid
+        target = glossary.get(key)
         if target:
             entry.msgstr = target
             if "fuzzy" in entry.flags:
@@ -34,7 +46,10 @@ def fill(po_path: str, glossary_path: str) -> tuple[int, int]:
             filled += 1
         elif not entry.msgstr:
             missing += 1
+            untranslated.append(key)
     po.save(po_path)
+    for msgid in untranslated:
+        print(f"  untranslated: {msgid}", file=sys.stderr)
     return filled, missing
 
 

@@ -14,15 +14,19 @@ def fill(path: str) -> int:
     po = polib.pofile(path)
     filled = 0
     for entry in po:
+        # A fuzzy entry is msgmerge's guess from a similar msgid: gettext never shows it, so it
+        # is converted afresh like an empty one.
+        fuzzy = "fuzzy" in entry.flags
+        if fuzzy:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if entry.msgid_plural:
-            if not any(entry.msgstr_plural.values()):
+            if fuzzy or not any(entry.msgstr_plural.values()):
                 entry.msgstr_plural = {0: convert(entry.msgid_plural)}
                 filled += 1
             continue
-        if not entry.msgstr or "fuzzy" in entry.flags:
+        if fuzzy or not entry.msgstr:
             entry.msgstr = convert(entry.msgid)
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
             filled += 1
     po.save(path)
     return filled

@@ -30,3 +30,22 @@ REVEAL_ROLES = {
     Role.ORG_ADMIN,
     Role.PARTY_SECRETARY,
 }
+
+
+# What the system administrator maintains in the Django admin (/admin/): system configuration
+# only. Accounts and roles belong to the security administrator and the audit trail to the
+# audit administrator (三员分立: no one of the three holds another's powers), and business
+# records are edited through the services, never the admin.
+SYSTEM_ADMIN_PERMISSIONS = frozenset(
+    {
+        "areas.view_area",
+        "areas.add_area",
+        "areas.change_area",
+        "core.view_holiday",
+        "core.add_holiday",
+        "core.change_holiday",
+        "core.delete_holiday",
+        "core.view_job",
+        "core.view_importrun",
+    }
+)

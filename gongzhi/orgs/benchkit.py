@@ -34,6 +34,7 @@ from gongzhi.orgs.models import (
     SocialOrg,
     fill_derived,
 )
+from gongzhi.orgs.search_keys import index_orgs, name_keys
 
 CITY_ORGS = 3_023  # social organisations in Hengyang at the end of 2020 (DOMAIN.md)
 CITY_CODE = "430400000000"
@@ -202,6 +203,7 @@ def ensure_orgs(target: int, *, seed: int = 2020) -> int:
             )
             for o in orgs:
                 o.pk = by_name[o.name_simplified]
+        index_orgs(((o.pk, o.name_simplified) for o in orgs), fresh=True)
         _extras(orgs, rng, today)
     return len(orgs)
 
@@ -302,11 +304,13 @@ def registry_search_paths(*, count: int, scale: float = 1.0, seed: int = 2020) -
     searches: list[str] = []
     for name, pinyin, initials, code, _area in sample:
         core = name.removeprefix("衡阳市")[2:]  # past the city and district: what people type
+        # Full pinyin from the first syllable of that part (pinyin matches on syllables).
+        mid = name_keys(name)[len(name) - len(core)][1] if core else pinyin
         searches += [
             name,
             core[:4],
             to_traditional(core[:4]),
-            pinyin[:8],  # full pinyin matches from the start of the name (indexed prefix)
+            (mid or pinyin)[:10],
             initials[3:7] if len(initials) > 7 else initials,
         ]
         if code:

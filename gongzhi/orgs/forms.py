@@ -75,6 +75,18 @@ ORG_DETAIL_FIELDS = {
 }
 
 
+# Blank text is stored as "" (the model's text fields are not nullable).
+TEXT_FIELDS = {k for k, f in ORG_DETAIL_FIELDS.items() if isinstance(f, forms.CharField)}
+
+
+def details(cleaned_data: dict[str, Any]) -> dict[str, Any]:
+    """The registry particulars of a register or change form, as the services take them."""
+    return {
+        f: (cleaned_data.get(f) or "") if f in TEXT_FIELDS else cleaned_data.get(f)
+        for f in ORG_DETAIL_FIELDS
+    }
+
+
 class RegisterForm(StyledForm):
     name = forms.CharField(label=_("名称"), max_length=200)
     kind = forms.ChoiceField(label=_("类型"), choices=OrgKind.choices)
@@ -108,6 +120,9 @@ class RegisterForm(StyledForm):
             kind__in=[Kind.COUNTY, Kind.ZONE, Kind.TOWNSHIP, Kind.COMMUNITY]
         ).order_by("code")
         _style(self)
+
+    def details(self) -> dict[str, Any]:
+        return details(self.cleaned_data)
 
 
 def _field_kwargs(field: forms.Field) -> dict[str, Any]:
@@ -166,17 +181,7 @@ class ChangeForm(StyledForm):
 
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
-        out = {f: data.get(f) for f in ("name", *ORG_DETAIL_FIELDS)}
-        for text in (
-            "domicile",
-            "industry",
-            "purpose",
-            "business_scope",
-            "supervising_unit",
-            "activity_region",
-            "legal_rep_name",
-        ):
-            out[text] = out[text] or ""
+        out = {"name": data.get("name"), **details(data)}
         if "community_category" in self.fields:
             out["community_category"] = data["community_category"]
         out["area_code"] = data["area"].code

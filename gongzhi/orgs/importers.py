@@ -40,6 +40,8 @@ from gongzhi.orgs.models import (
     SocialOrg,
 )
 from gongzhi.orgs.rules import RegistrationTarget
+from gongzhi.orgs.search_keys import index_orgs
+from gongzhi.orgs.services.registration import LEAVING_FIELDS
 
 
 def p_code(value: Any) -> str:
@@ -196,7 +198,7 @@ class OrgImporter(Importer):
         if area is None:
             raise RowInvalid("area_code", _("区划代码不存在"))
         try:
-            data["registration_level"] = services._check_authority(kind, authority, area)
+            data["registration_level"] = services.check_authority(kind, authority, area)
         except ValidationError as exc:
             field, message = _first_error(exc)
             raise RowInvalid(
@@ -294,6 +296,7 @@ class OrgImporter(Importer):
         to_create: list[SocialOrg] = []
         to_update: list[SocialOrg] = []
         changed: set[str] = set()
+        renamed: list[SocialOrg] = []
         history: list[OrgChange] = []
         label = services.actor_label(actor)
         for data in rows:
@@ -309,14 +312,25 @@ class OrgImporter(Importer):
             if not diff:
                 counts.unchanged += 1
                 continue
+            if "status" in diff:  # leaving (or back on) the registry, dated as the row says
+                history.append(
+                    OrgChange(
+                        org=org,
+                        effective_on=values["deregistered_on"] or self.today,
+                        before={f: services.jsonable(getattr(org, f)) for f in LEAVING_FIELDS},
+                        after={f: services.jsonable(values[f]) for f in LEAVING_FIELDS},
+                        reason=_("批量导入"),
+                        recorded_by=label,
+                    )
+                )
             tracked = {f: v for f, v in diff.items() if f in CHANGEABLE_FIELDS}
             if tracked:
                 history.append(
                     OrgChange(
                         org=org,
                         effective_on=self.today,
-                        before={f: services._jsonable(getattr(org, f)) for f in tracked},
-                        after={f: services._jsonable(v) for f, v in tracked.items()},
+                        before={f: services.jsonable(getattr(org, f)) for f in tracked},
+                        after={f: services.jsonable(v) for f, v in tracked.items()},
                         reason=_("批量导入"),
                         recorded_by=label,
                     )
@@ -325,9 +339,14 @@ class OrgImporter(Importer):
                 setattr(org, f, v)
             changed.update(diff)
             to_update.append(org)
+            if "name_simplified" in diff:
+                renamed.append(org)
         SocialOrg.objects.bulk_create(to_create, batch_size=500)
         if to_update:
             SocialOrg.objects.bulk_update(to_update, sorted(changed), batch_size=500)
         OrgChange.objects.bulk_create(history, batch_size=500)
+        # Bulk writes skip save(): the name search keys are written here.
+        index_orgs(((o.pk, o.name_simplified) for o in to_create), fresh=True)
+        index_orgs((o.pk, o.name_simplified) for o in renamed)
         counts.inserted, counts.updated = len(to_create), len(to_update)
         return counts

@@ -84,14 +84,7 @@ class AnnualReportImporter(Importer):
         actor = self.actor
         if services.is_user(actor) and not actor.has_perm("orgs.file_report", org):
             raise RowInvalid("credit_code", _("该组织不在您的管辖范围内"))
-        for f in (
-            "employees",
-            "social_workers",
-            "other_professionals",
-            "volunteers",
-            "party_members",
-            "party_activists",
-        ):
+        for f in services.COUNT_FIELDS:
             data[f] = data[f] or 0
         for f in ("no_party_org_reason", "party_instructor"):
             data[f] = data[f] or ""

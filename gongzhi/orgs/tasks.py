@@ -17,8 +17,7 @@ def end_expired_serious_listings(as_of: str | None = None) -> dict[str, Any]:
     """
     import datetime as dt
 
-    from gongzhi.orgs.services import listings_end_expired
-    from gongzhi.orgs.services_credit_runs import EXPIRY_ACTOR
+    from gongzhi.orgs.services import EXPIRY_ACTOR, listings_end_expired
 
     day = dt.date.fromisoformat(as_of) if as_of else None
     ended = listings_end_expired(actor=EXPIRY_ACTOR, today=day)

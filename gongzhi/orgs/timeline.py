@@ -44,6 +44,8 @@ def timeline(org: SocialOrg, user: Any) -> list[dict[str, Any]]:
         }
     ]
     for change in org.changes.all():
+        if "status" in change.after:  # leaving the registry: the deregistration entry below
+            continue
         events.append(
             {
                 "date": change.effective_on,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
@@ -40,11 +42,15 @@ def previous_period(day: dt.date, period: str) -> tuple[dt.date, dt.date]:
 
 
 def period_label(start: dt.date, period: str) -> str:
+    """The period as the user's language names it (the interface is translatable, zh-Hans first)."""
     if period == "month":
-        return f"{start.year}年{start.month}月"
+        return _("%(year)d年%(month)d月") % {"year": start.year, "month": start.month}
     if period == "quarter":
-        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
-    return f"{start.year}年"
+        return _("%(year)d年第%(quarter)d季度") % {
+            "year": start.year,
+            "quarter": (start.month - 1) // 3 + 1,
+        }
+    return _("%(year)d年") % {"year": start.year}
 
 
 def quarter_key(day: dt.date) -> str:

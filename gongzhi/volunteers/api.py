@@ -34,9 +34,13 @@ def me_consented(request: HttpRequest) -> Volunteer:
     v = selectors.volunteer_of(request.user)
     if v is None:
         raise Http404
+    _require_consent(v)
+    return v
+
+
+def _require_consent(v: Volunteer) -> None:
     if selectors.consent_outdated(v):
         raise ValidationError({"consent": _("个人信息处理告知书已更新，请先阅读并重新同意")})
-    return v
 
 
 _me = me_consented
@@ -209,11 +213,15 @@ def cancel(request: HttpRequest, enrollment_id: int) -> Any:
 @router.post("/checkin", response=CheckinOut)
 def checkin(request: HttpRequest, payload: CheckinIn) -> Any:
     """The volunteer scanned the shift's QR code: check in (or out) by its token."""
-    v = _me(request)
-    shift = selectors.shift_by_token(payload.token)
-    e = Enrollment.objects.filter(shift=shift, volunteer=v).first()
+    # One query finds the caller's enrollment by the code (issue 7: a 2,000-person event);
+    # only when there is none is the reason looked up: no volunteer profile (404), an
+    # outdated consent (422 `consent`), an unknown code (404) or no enrollment (422 `token`).
+    e = selectors.checkin_enrollment(user=request.user, token=payload.token)
     if e is None:
+        _me(request)
+        selectors.shift_by_token(payload.token)
         raise ValidationError({"token": _("您没有报名此班次")})
+    _require_consent(e.volunteer)
     return _attend(request, e, payload.action, Enrollment.Method.API)
 
 
@@ -222,9 +230,9 @@ def _attend(request: HttpRequest, e: Enrollment, action: str, method: str) -> Ch
     if action == "out":
         entry = services.enrollment_checkout(actor=request.user, enrollment=e)
         minutes = entry.minutes if entry else 0
+        e.refresh_from_db(fields=["status", "checked_in_at", "checked_out_at"])
     else:
-        services.enrollment_checkin(actor=request.user, enrollment=e, method=method)
-    e.refresh_from_db(fields=["status", "checked_in_at", "checked_out_at"])
+        e = services.enrollment_checkin(actor=request.user, enrollment=e, method=method)
     return CheckinOut(enrollment=EnrollmentOut.from_orm(e), minutes=minutes)
 
 
@@ -243,7 +251,11 @@ def organiser_checkin(request: HttpRequest, shift_id: int, payload: OrganiserChe
             raise ValidationError({"code": _("不是有效的志愿者二维码")})
     if not number:
         raise ValidationError({"volunteer_number": _("请提供志愿者编号或二维码")})
-    e = Enrollment.objects.filter(shift=shift, volunteer__number=number).first()
+    e = (
+        Enrollment.objects.filter(shift=shift, volunteer__number=number)
+        .select_related("shift")
+        .first()
+    )
     if e is None:
         raise ValidationError({"volunteer_number": _("该志愿者没有报名此班次")})
     method = Enrollment.Method.VOLUNTEER_QR if payload.code else Enrollment.Method.LIST

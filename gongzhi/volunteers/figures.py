@@ -110,21 +110,36 @@ def _star_counts_now(area_prefix: str, thresholds: list[int]) -> dict[int, int]:
 def star_distribution(*, as_of: dt.date | None = None, area_prefix: str = "") -> dict[int, int]:
     """Volunteers by stars (0-5, thresholds in rules_config) on `as_of` (None: today's totals).
 
-    Today's figure counts ranges of the running totals. A past date starts from the same
-    counts and corrects them by the approved entries dated after `as_of` (a range scan of
-    the partial index `hours_approved_date`): a volunteer with such entries moves from the
-    star of their running total to the star of (running total - minutes after `as_of`).
-    The cost is that of the entries after the date, never a sum of the whole ledger.
-
-    For 1-5 stars this is the count of volunteers whose approved ledger up to `as_of` sums
-    into each range — the running total equals the approved ledger (services.hours keeps it
-    so in the approving transaction; keys.recompute_totals after bulk loads). 0 stars is
-    the rest of the volunteers registered on `as_of`.
+    1-5 stars: the volunteers whose approved ledger up to `as_of` (by service date) sums into
+    each range. Today's figure counts ranges of the running totals (services.hours keeps them
+    equal to the ledger in the approving transaction). A past date reads the star summary
+    (`stars.counts_as_of`: month tallies plus the steps of the date's month, a few hundred
+    rows whatever the ledger's size, issue 5); if the summary is not for today's thresholds
+    yet, it falls back to correcting the running totals by the ledger after the date.
+    0 stars is the rest of the volunteers registered on `as_of`.
     """
     thresholds = [t * 60 for t in current().star_thresholds_hours]
-    out = _star_counts_now(area_prefix, thresholds)
     if as_of is None:
-        return out
+        return _star_counts_now(area_prefix, thresholds)
+    from gongzhi.volunteers import stars
+
+    counted = stars.counts_as_of(as_of, area_prefix)
+    if counted is None:
+        out = _star_counts_from_ledger(as_of, area_prefix, thresholds)
+    else:
+        out = {0: 0, **counted}
+    starred = sum(n for level, n in out.items() if level)
+    out[0] = max(registered_volunteers(as_of=as_of, area_prefix=area_prefix) - starred, 0)
+    return out
+
+
+def _star_counts_from_ledger(
+    as_of: dt.date, area_prefix: str, thresholds: list[int]
+) -> dict[int, int]:
+    """Today's counts corrected by the approved entries dated after `as_of`: a volunteer
+    with such entries moves from the star of their running total to that of (running total
+    - minutes after `as_of`). Costs a range scan of the ledger after the date."""
+    out = _star_counts_now(area_prefix, thresholds)
     later = HoursEntry.objects.filter(status=EntryStatus.APPROVED, service_date__gt=as_of)
     if area_prefix:
         later = later.filter(volunteer__area_code__startswith=area_prefix)
@@ -137,6 +152,4 @@ def star_distribution(*, as_of: dt.date | None = None, area_prefix: str = "") ->
     for total, after in rows.iterator(chunk_size=10000):
         out[stars_for_minutes(total)] -= 1
         out[stars_for_minutes(total - after)] += 1
-    starred = sum(n for stars, n in out.items() if stars)
-    out[0] = max(registered_volunteers(as_of=as_of, area_prefix=area_prefix) - starred, 0)
     return out

@@ -57,3 +57,20 @@ def test_a_token_records_its_last_use_at_most_once_a_minute(user_a):
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
     assert phone.get("/api/v1/accounts/me").status_code == 200
     assert ApiToken.objects.get(pk=token.pk).last_used_at > earlier
+
+
+def test_a_token_of_a_deactivated_account_is_refused_and_not_touched(user_a):
+    from gongzhi.accounts.models import ApiToken, User
+
+    token, key = token_create(actor="test", user=user_a, name="phone")
+    User.objects.filter(pk=user_a.pk).update(is_active=False)
+    phone = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = phone.get("/api/v1/accounts/me")
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is None
+
+
+def test_a_token_client_is_the_tokens_user_with_its_stored_fields(user_a):
+    _token, key = token_create(actor="test", user=user_a, name="phone")
+    me = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/accounts/me").json()
+    assert me["username"] == user_a.username

@@ -114,6 +114,24 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_clearly():
     assert not result.committed and "无法读取" in result.errors[0].reason
 
 
+def test_a_file_damaged_after_some_rows_writes_nothing_and_says_where_it_broke():
+    import zipfile
+
+    raw = _xlsx(GOOD)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                # Cut inside the last row's cells: the XML ends unclosed.
+                data = data[: data.index(b"430405101001001")]
+            dst.writestr(item, data)
+    result = _run(out.getvalue())
+    assert not result.committed and Area.objects.filter(code__startswith="430405101").count() == 0
+    assert result.errors[-1].row == 4 and "无法读取" in result.errors[-1].reason
+    assert result.rows == result.inserted + result.updated + result.unchanged + result.rejected
+
+
 def test_the_command_line_exits_1_writes_nothing_and_reports_beside_the_file(tmp_path, capsys):
     bad = tmp_path / "units.xlsx"
     bad.write_bytes(_xlsx([GOOD[0], ["43040510", "x", "社区/村", "430405101000", ""]]))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -31,6 +35,20 @@ def test_the_blind_index_matches_equal_numbers_however_typed():
 
 
 @pytest.mark.django_db
+def test_batch_encryption_gives_decryptable_values_each_with_its_own_nonce():
+    plains = ["13812345678", "13812345678", "430405199001011234"]
+    tokens = pii.encrypt_many(plains)
+    assert [pii.decrypt(t) for t in tokens] == plains
+    nonces = {base64.b64decode(t[3:])[:12] for t in tokens}
+    assert len(nonces) == 3 and tokens[0] != tokens[1]
+
+
+def test_the_blind_index_is_hmac_sha256_of_kind_and_value_under_the_derived_key(settings):
+    _, key = pii._keys(settings.FIELD_KEY)
+    want = hmac.new(key, b"phone:13812345678", hashlib.sha256).hexdigest()[:40]
+    assert pii.blind_index("13812345678", kind="phone") == want
+
+
 def test_phone_numbers_are_stored_encrypted(street_areas):
     from gongzhi.orgs.models import SocialOrg
 

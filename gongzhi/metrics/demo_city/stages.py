@@ -26,11 +26,14 @@ class CityContext:
     tg: T.Targets
     scale: float
     progress: Progress | None = None
+    seed: int = 2020
+    workers: int = 1  # processes drawing volunteers (volunteer_load.drawn_chunks)
     area_ids: dict[str, int] = field(default_factory=dict)
     orgs: list[Any] = field(default_factory=list)
     party_groups: list[list[Any]] = field(default_factory=list)
     covered: set[int] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # parts of stages, for the report
 
     def area_id(self, code: str) -> int:
         if not self.area_ids:
@@ -83,6 +86,7 @@ ORG_FIELDS = [
 
 def write_orgs(ctx: CityContext, orgs_stage: ModuleType) -> None:
     from gongzhi.orgs.models import SocialOrg
+    from gongzhi.orgs.search_keys import index_orgs
 
     first = next_id(SocialOrg)
     ctx.orgs = orgs_stage.plan_orgs(
@@ -138,6 +142,8 @@ def write_orgs(ctx: CityContext, orgs_stage: ModuleType) -> None:
         )
     ctx.counts["orgs"] = writer.close()
     reset_sequences(SocialOrg)
+    # The rows were written without save(): the registry's name search keys, as its importer does.
+    index_orgs(((o.id, o.name) for o in ctx.orgs), fresh=True)
 
 
 def _plan_party(ctx: CityContext) -> None:

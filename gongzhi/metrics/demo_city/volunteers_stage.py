@@ -8,18 +8,20 @@ last_service_on) equal their ledger, and nothing city-sized is held in memory.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+import time
 from collections import defaultdict
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
-from gongzhi.core import pii
 from gongzhi.metrics.demo_city import targets as T
+from gongzhi.metrics.demo_city import volunteer_load as load
+from gongzhi.metrics.demo_city import volunteer_rows as rows
 from gongzhi.metrics.demo_city.geography import URBAN
 from gongzhi.metrics.demo_city.orgs_stage import rand_date
-from gongzhi.metrics.demo_city.people import People, id_number
+from gongzhi.metrics.demo_city.people import People
 from gongzhi.metrics.demo_city.writer import (
     TableWriter,
     date_out,
@@ -28,10 +30,9 @@ from gongzhi.metrics.demo_city.writer import (
     next_id,
     reset_sequences,
 )
+from gongzhi.volunteers.keys import number_prefix
 
-VOLUNTEERS_FROM = dt.date(2014, 1, 1)
 ACTIVITIES = 90_000  # at full scale, 2015-2026
-ENTRIES_PER_VOLUNTEER = 3.2  # mean; about five million entries at full scale
 TEAM_FIELDS = [
     "id",
     "code",
@@ -77,64 +78,10 @@ SHIFT_FIELDS = [
     "area_code",
     "owner_org_id",
 ]
-VOLUNTEER_FIELDS = [
-    "id",
-    "number",
-    "name",
-    "name_simplified",
-    "name_pinyin",
-    "name_initials",
-    "gender",
-    "birth_date",
-    "id_type",
-    "id_number",
-    "id_number_bidx",
-    "phone",
-    "phone_bidx",
-    "phone_last4",
-    "area",
-    "area_code",
-    "skills",
-    "registered_on",
-    "withdrawn_on",
-    "status",
-    "consent_on",
-    "consent_version",
-    "user",
-    "approved_minutes",
-    "last_service_on",
-    "synthetic",
-    "created_at",
-]
-ENTRY_FIELDS = [
-    "volunteer",
-    "team",
-    "activity",
-    "shift",
-    "enrollment",
-    "kind",
-    "source",
-    "status",
-    "minutes",
-    "travel_minutes",
-    "service_date",
-    "category",
-    "content",
-    "area_code",
-    "owner_org_id",
-    "reverses",
-    "reason",
-    "import_key",
-    "recorded_at",
-    "recorded_by",
-    "decided_at",
-    "decided_by",
-    "decision_note",
-]
 
 
 def write_volunteers(ctx: Any) -> None:
-    from gongzhi.volunteers.keys import name_keys, number_prefix, volunteer_number
+    from gongzhi.volunteers.keys import name_keys
     from gongzhi.volunteers.models import Activity, Counter, HoursEntry, Shift, Team, Volunteer
     from gongzhi.volunteers.rules_config import current
 
@@ -213,7 +160,8 @@ def write_volunteers(ctx: Any) -> None:
     first_shift = next_id(Shift)
     units = sorted(teams_by_unit)
     weights = [3.0 if u in URBAN else 1.0 for u in units]
-    pool: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    pool: dict[str, list[tuple[int, int]]] = defaultdict(list)  # unit -> (day, activity index)
+    acts: list[tuple[Any, ...]] = []  # (team, activity, shift, day, category, code, owner, at)
     D, DT = date_out(), datetime_out()
     token_salt = rng.getrandbits(32)
     for n in range(n_act):
@@ -256,129 +204,91 @@ def write_volunteers(ctx: Any) -> None:
             )
         )
         at = DT(dt.datetime(day.year, day.month, day.day, 18, tzinfo=tz))
-        pool[unit].append((day, aid, sid, team, cat, code, owner, D(day), at))
+        pool[unit].append((day.toordinal(), n))
+        acts.append((team, aid, sid, D(day), cat, code, owner, at))
     ctx.counts["activities"] = act_w.close()
     shift_w.close()
-    for acts in pool.values():
-        acts.sort()
-    pool_days = {u: [a[0] for a in acts] for u, acts in pool.items()}
 
-    # Volunteers, streamed with their hours.
-    tg = ctx.tg
-    before = max(1, round(T.VOLUNTEERS_LEFT_BEFORE * scale))
-    after_per_year = max(1, round(T.VOLUNTEERS_REGISTERED_PER_YEAR_AFTER * scale))
-    years_after = list(range(2021, T.LIVING_UNTIL.year + 1))
-    total = tg.volunteers + before + after_per_year * len(years_after)
-    vol_w = TableWriter(
-        Volunteer,
-        VOLUNTEER_FIELDS,
-        progress=ctx.progress,
-        stage="志愿者",
-        total=total,
-        raw=VOLUNTEER_FIELDS,  # encrypted and converted here already
-        # Entries go in after their volunteers (see TableWriter.then); rows carry driver-ready
-        # values converted once per activity.
-        then=TableWriter(HoursEntry, ENTRY_FIELDS, batch_size=10**9, raw=ENTRY_FIELDS),
-    )
-    entry_w = vol_w.then
-    assert entry_w is not None
-    communities = geo.all_communities()
-    c_weights = [3.0 if c[:6] in URBAN else 1.0 for c in communities]
-    cum, acc = [], 0.0
-    for w in c_weights:
-        acc += w
-        cum.append(acc)
-    area_ids = {c: ctx.area_id(c) for c in communities}
-    sequences: dict[str, int] = defaultdict(int)
-    for key, last in Counter.objects.values_list("key", "last"):
-        sequences[key] = last
-    vid = next_id(Volunteer)
-    now_out, consent_version = DT(now), "2020.1"
-    span_before = (T.AS_OF - VOLUNTEERS_FROM).days
-
-    def one(registered: dt.date, withdrawn: dt.date | None) -> None:
-        nonlocal vid
-        community = rng.choices(communities, cum_weights=cum)[0]
-        male = rng.random() < 0.45
-        birth = people.birth(1950, min(2006, registered.year - 14))
-        idn = id_number(birth, people.serial(birth, male), male)
-        phone = people.phone()
-        surname, given = people.name_parts()
-        name = surname + given
-        # Search keys composed from the cached keys of the surname and the given name:
-        # a million distinct names through pypinyin would take minutes.
-        s1, f1, i1 = name_keys(surname)
-        s2, f2, i2 = name_keys(given)
-        simp, full, initials = s1 + s2, (f1 + f2)[:120], (i1 + i2)[:30]
-        prefix = number_prefix(community, registered)
-        sequences[prefix] += 1
-        # hours: activities in the volunteer's county-level unit after registration
-        unit = community[:6]
-        days, acts = pool_days.get(unit, []), pool.get(unit, [])
-        minutes_total, last = 0, None
-        if acts:
-            lo = bisect.bisect_left(days, registered)
-            hi = bisect.bisect_right(days, withdrawn) if withdrawn else len(acts)
-            k = int(rng.expovariate(1 / ENTRIES_PER_VOLUNTEER)) if hi > lo else 0
-            for _i in range(k):
-                day, aid, sid, team, cat, code, owner, day_out, at = acts[rng.randrange(lo, hi)]
-                minutes = rng.choice((60, 90, 120, 120, 180))
-                # fmt: off
-                entry_w.add((vid, team, aid, sid, None, "entry", "organiser", "approved", minutes, 0,
-                             day_out, cat, "志愿服务", code, owner, None, "", None, at, None, at, None, ""))
-                # fmt: on
-                minutes_total += minutes
-                last = day if last is None or day > last else last
-        # fmt: off
-        vol_w.add((
-            vid, volunteer_number(prefix, sequences[prefix]), name, simp, full, initials,
-            "M" if male else "F", D(birth), "居民身份证", pii.encrypt(idn),
-            pii.blind_index(idn, kind="id_number"), pii.encrypt(phone),
-            pii.blind_index(phone, kind="phone"), phone[-4:], area_ids[community], community, "[]",
-            D(registered), withdrawn and D(withdrawn), "withdrawn" if withdrawn else "active",
-            D(registered), consent_version, None, minutes_total, last and D(last), True, now_out,
-        ))
-        # fmt: on
-        vid += 1
-
-    with deferred_indexes(Volunteer, HoursEntry):
-        _stream(ctx, one, tg, before, after_per_year, years_after, span_before, rng)
-        ctx.counts["volunteers"] = vol_w.close()
-        ctx.counts["hours_entries"] = entry_w.close()  # already flushed by vol_w.close()
-    for key, last in sequences.items():
+    # Volunteers with their hours, drawn in chunks (worker processes) and written here.
+    plan = _plan(ctx, geo, pool, acts, now=str(DT(now)))
+    numbers = rows.Numbers(plan.prefixes, dict(Counter.objects.values_list("key", "last")))
+    sink = load.sink_for(plan, acts)
+    done = entries = 0
+    waited = wrote = 0.0
+    indexes = deferred_indexes(Volunteer, HoursEntry)
+    with indexes:
+        mark = time.perf_counter()
+        for chunk in load.drawn_chunks(plan, ctx.workers):
+            got = time.perf_counter()
+            waited += got - mark
+            sink.write(chunk, numbers.take(chunk.prefix_ids))
+            mark = time.perf_counter()
+            wrote += mark - got
+            done += len(chunk.volunteers)
+            entries += chunk.n_entries
+            if ctx.progress:
+                ctx.progress("志愿者", done, plan.total)
+        sink.close()
+        rebuild = time.perf_counter()
+    ctx.seconds["volunteers.waiting_for_workers"] = round(waited, 2)
+    ctx.seconds["volunteers.writing"] = round(wrote, 2)
+    ctx.seconds["volunteers.indexes"] = round(time.perf_counter() - rebuild, 2)
+    ctx.counts["volunteers"], ctx.counts["hours_entries"] = done, entries
+    for key, last in numbers.counters().items():
         Counter.objects.update_or_create(key=key, defaults={"last": last})
     reset_sequences(Team, Activity, Shift, Volunteer, HoursEntry)
 
 
-def _stream(
+def _plan(
     ctx: Any,
-    one: Any,
-    tg: Any,
-    before: int,
-    after_per_year: int,
-    years_after: list[int],
-    span_before: int,
-    rng: Any,
-) -> None:
-    for i in range(tg.volunteers):
-        registered = (
-            T.AS_OF
-            if i == 0
-            else VOLUNTEERS_FROM + dt.timedelta(days=int(span_before * rng.random() ** 0.6))
-        )
-        withdrawn = None
-        if i == 1:
-            withdrawn = dt.date(2021, 1, 1)  # counted on the date, gone the next day
-        elif rng.random() < 0.02:
-            withdrawn = rand_date(rng, T.AS_OF + dt.timedelta(days=1), T.LIVING_UNTIL)
-        one(registered, withdrawn)
-    for i in range(before):
-        registered = rand_date(rng, VOLUNTEERS_FROM, dt.date(2019, 12, 31))
-        one(
-            registered,
-            T.AS_OF if i == 0 else rand_date(rng, registered + dt.timedelta(days=1), T.AS_OF),
-        )
-    for year in years_after:
-        end = min(dt.date(year, 12, 31), T.LIVING_UNTIL)
-        for _i in range(after_per_year):
-            one(rand_date(rng, dt.date(year, 1, 1), end), None)
+    geo: Any,
+    pool: dict[str, list[tuple[int, int]]],
+    acts: list[tuple[Any, ...]],
+    *,
+    now: Any,
+) -> rows.Plan:
+    from gongzhi.volunteers.models import Volunteer
+
+    scale, tg = ctx.scale, ctx.tg
+    communities = geo.all_communities()
+    cum, acc = [], 0.0
+    for c in communities:
+        acc += 3.0 if c[:6] in URBAN else 1.0
+        cum.append(acc)
+    prefixes: list[str] = []
+    by_unit_year: dict[tuple[str, int], int] = {}
+    for unit in sorted({c[:6] for c in communities}):
+        for year in range(rows.VOLUNTEERS_FROM.year, T.LIVING_UNTIL.year + 1):
+            by_unit_year[unit, year] = len(prefixes)
+            prefixes.append(number_prefix(unit, dt.date(year, 1, 1)))
+    unit_days, unit_acts = {}, {}
+    for unit, items in pool.items():
+        items.sort()
+        unit_days[unit] = [d for d, _n in items]
+        unit_acts[unit] = [n for _d, n in items]
+    tails = []
+    if connection.vendor == "postgresql":
+        tails = [rows.act_tail(*a) for a in acts]
+    years_after = list(range(2021, T.LIVING_UNTIL.year + 1))
+    plan = rows.Plan(
+        seed=ctx.seed,
+        vendor=connection.vendor,
+        first_vid=next_id(Volunteer),
+        active=tg.volunteers,
+        before=max(1, round(T.VOLUNTEERS_LEFT_BEFORE * scale)),
+        after_per_year=max(1, round(T.VOLUNTEERS_REGISTERED_PER_YEAR_AFTER * scale)),
+        years_after=years_after,
+        communities=communities,
+        community_cum=cum,
+        community_area=[ctx.area_id(c) for c in communities],
+        community_prefix=[
+            [by_unit_year.get((c[:6], 2000 + y), 0) for y in range(31)] for c in communities
+        ],
+        prefixes=prefixes,
+        unit_days=[unit_days.get(c[:6], []) for c in communities],
+        unit_acts=[unit_acts.get(c[:6], []) for c in communities],
+        act_tails=tails,
+        created_out=now,
+    )
+    plan.prepare()
+    return plan

@@ -149,6 +149,21 @@ def test_generated_credit_codes_are_valid(city: Any) -> None:
     assert codes and all(uscc.is_valid(c) and c[0] == "5" for c in codes)
 
 
+def test_the_registry_search_finds_generated_organisations_by_any_part_of_their_name(
+    city: Any, city_user: Any
+) -> None:
+    from gongzhi.orgs import selectors as orgs_selectors
+    from gongzhi.orgs.models import SocialOrg
+    from gongzhi.orgs.search_keys import name_keys
+
+    # Written without save(), so the generator writes the name keys itself.
+    org = SocialOrg.objects.order_by("pk").last()
+    assert org is not None
+    middle = next(p for _c, p, _i in name_keys(org.name)[3:] if p)
+    found = orgs_selectors.org_list(user=city_user, q=middle[:12])
+    assert org in found and org in orgs_selectors.org_list(user=city_user, q=org.name[3:7])
+
+
 def test_every_synthetic_unit_is_marked_and_coded_under_its_parent(city: Any) -> None:
     from gongzhi.areas.models import Area
 

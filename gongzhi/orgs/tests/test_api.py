@@ -106,6 +106,43 @@ def test_change_deregister_reports_evaluations_and_listings(street_areas, user_a
     assert r.status_code == 200 and r.json()["status"] == "deregistered"
 
 
+def test_a_proposed_listing_is_confirmed_or_rejected_through_the_api(
+    street_areas, user_a, user_b, client_of
+):
+    from gongzhi.orgs import services
+
+    org = make_org(street_areas["a"].code, registered_on=dt.date(2015, 1, 1))
+    first, second = (
+        services.listing_propose(actor="test", org=org, list_kind="anomaly", cause=cause)
+        for cause in ("no_annual_report", "unreachable")
+    )
+    base = f"/api/v1/orgs/{org.credit_code}/listings"
+    assert (
+        client_of(user_b)
+        .post(f"{base}/{first.pk}/confirm", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    c = client_of(user_a)
+    r = c.post(
+        f"{base}/{first.pk}/confirm",
+        {"listed_on": "2025-06-02", "decision_no": "珠民〔2025〕2号"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    assert (r.json()["state"], r.json()["listed_on"]) == ("confirmed", "2025-06-02")
+    again = c.post(f"{base}/{first.pk}/confirm", {}, content_type="application/json")
+    assert again.status_code == 422
+    no_reason = c.post(
+        f"{base}/{second.pk}/reject", {"reason": " "}, content_type="application/json"
+    )
+    assert no_reason.status_code == 422
+    r = c.post(
+        f"{base}/{second.pk}/reject", {"reason": "已核实可联系"}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["state"] == "rejected"
+
+
 def test_an_evaluation_of_an_ineligible_org_is_refused_with_the_reason(
     street_areas, user_a, client_of
 ):
@@ -132,4 +169,5 @@ def test_the_openapi_schema_lists_the_orgs_endpoints(client):
     schema = client.get("/api/v1/openapi.json").json()
     paths = schema["paths"]
     assert "/api/v1/orgs/" in paths and "/api/v1/orgs/{ref}/annual-reports" in paths
+    assert "/api/v1/orgs/{ref}/listings/{listing_id}/confirm" in paths
     assert "OrgOut" in schema["components"]["schemas"]

@@ -82,6 +82,42 @@ def test_a_clean_file_imports_with_search_keys_and_a_reimport_changes_nothing(st
     assert again.same_file_as == first.run_id
 
 
+def test_imported_and_renamed_organisations_are_found_from_the_middle_of_their_name(
+    street_areas, city_user
+):
+    from gongzhi.orgs import selectors
+
+    _import(_csv([_row(1, name="衡阳市社会工作协会"), _row(2, name="衡阳市书法家协会")]))
+    found = selectors.org_list(user=city_user, q="shehuigongzuo")
+    assert [o.name for o in found] == ["衡阳市社会工作协会"]
+    _import(_csv([_row(1, name="衡阳市社会工作者协会"), _row(2, name="衡阳市书法家协会")]))
+    assert [o.name for o in selectors.org_list(user=city_user, q="gzzxh")] == [
+        "衡阳市社会工作者协会"
+    ]
+    assert [o.name for o in selectors.org_list(user=city_user, q="书法")] == ["衡阳市书法家协会"]
+
+
+def test_a_row_that_deregisters_an_organisation_keeps_the_change_on_its_date(street_areas):
+    header = [*HEADER, "状态", "注销日期", "注销原因"]
+    active = _row(1) + ["正常", "", ""]
+    gone = _row(1) + ["撤销", "2022-04-01", "撤销登记"]
+
+    def as_csv(row: list[str]) -> bytes:
+        buf = io.StringIO()
+        csv.writer(buf).writerows([header, row])
+        return buf.getvalue().encode("utf-8-sig")
+
+    _import(as_csv(active))
+    assert _import(as_csv(gone)).summary() == "rows=1 inserted=0 updated=1 unchanged=0 rejected=0"
+    change = OrgChange.objects.get()
+    assert change.effective_on == dt.date(2022, 4, 1)
+    assert change.before["status"] == "normal" and change.after == {
+        "status": "revoked",
+        "deregistered_on": "2022-04-01",
+        "deregistration_reason": "撤销登记",
+    }
+
+
 def test_a_gbk_csv_as_chinese_excel_writes_it_imports(street_areas):
     result = _import(_csv([_row(1, name="珠晖区書法協會")], encoding="gbk"))
     assert result.committed

@@ -147,3 +147,128 @@ def test_the_api_records_and_lists_penalties_with_field_errors(street_areas, use
     listed = c.get(url).json()
     assert [p["decision_no"] for p in listed] == ["1号"]
     assert not CreditListing.objects.exists()  # below the serious-list threshold
+
+
+# --- 撤销登记: a revocation penalty takes the organisation off the registry ---------------------
+
+
+def test_a_revocation_penalty_deregisters_the_org_as_a_change_and_the_counts_drop_it_that_day(
+    street_areas, city_user
+):
+    from gongzhi.orgs import selectors, services
+    from gongzhi.orgs.models import OrgChange, OrgStatus
+
+    org = make_org(street_areas["a"].code, registered_on=dt.date(2015, 3, 1))
+    make_org(street_areas["a"].code, registered_on=dt.date(2015, 3, 1))
+    services.org_change(
+        actor="test", org=org, changes={"industry": "体育"}, effective_on=dt.date(2019, 1, 1)
+    )
+    penalty = services.penalty_record(
+        actor="test",
+        org=org,
+        decided_on=dt.date(2021, 6, 1),
+        kind="revocation",
+        authority="珠晖区民政局",
+        decision_no="珠民罚〔2021〕9号",
+        reason="弄虚作假骗取登记",
+    )
+    org.refresh_from_db()
+    assert (org.status, org.deregistered_on, org.deregistration_reason) == (
+        OrgStatus.REVOKED,
+        dt.date(2021, 6, 1),
+        "弄虚作假骗取登记",
+    )
+    change = OrgChange.objects.filter(org=org).latest("effective_on")
+    assert change.effective_on == dt.date(2021, 6, 1) and change.approval_no == "珠民罚〔2021〕9号"
+    assert change.before == {
+        "status": "normal",
+        "deregistered_on": None,
+        "deregistration_reason": "",
+    }
+    assert change.after == {
+        "status": "revoked",
+        "deregistered_on": "2021-06-01",
+        "deregistration_reason": "弄虚作假骗取登记",
+    }
+    assert penalty.kind == "revocation"
+    assert AuditEvent.objects.filter(action="orgs.revoke", object_id=str(org.pk)).exists()
+    # What the registry said: counted the day before the decision, gone from that day on; the
+    # earlier change is still read from the history.
+    day_before, day_of = dt.date(2021, 5, 31), dt.date(2021, 6, 1)
+    assert selectors.org_count_as_of(user=city_user, as_of=day_before) == 2
+    assert selectors.org_count_as_of(user=city_user, as_of=day_of) == 1
+    assert selectors.counts_by_kind(user=city_user, as_of=day_of) == {"social_group": 1}
+    assert selectors.counts_by_industry(user=city_user, as_of=dt.date(2018, 12, 31)) == {"": 2}
+    assert list(selectors.org_list(user=city_user, status="revoked")) == [org]
+
+
+def test_a_revocation_is_refused_for_an_org_already_off_the_registry_or_before_its_last_change(
+    street_areas,
+):
+    from django.core.exceptions import ValidationError
+
+    from gongzhi.orgs import services
+    from gongzhi.orgs.models import OrgChange
+
+    org = make_org(street_areas["a"].code, registered_on=dt.date(2015, 3, 1))
+    services.org_change(
+        actor="test", org=org, changes={"industry": "体育"}, effective_on=dt.date(2020, 1, 1)
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.penalty_record(
+            actor="test", org=org, decided_on=dt.date(2019, 6, 1), kind="revocation"
+        )
+    assert "2020-01-01" in " ".join(exc.value.message_dict["decided_on"])
+    services.org_deregister(actor="test", org=org, on=dt.date(2021, 1, 1), reason="自行解散")
+    with pytest.raises(ValidationError) as exc:
+        services.penalty_record(
+            actor="test", org=org, decided_on=dt.date(2021, 1, 1), kind="revocation"
+        )
+    assert "kind" in exc.value.message_dict
+    assert not Penalty.objects.exists()
+    assert OrgChange.objects.filter(org=org).count() == 2  # the change and the 注销
+
+
+def test_revoking_through_the_deregister_form_records_the_penalty_too(street_areas):
+    from gongzhi.orgs import services
+
+    org = make_org(street_areas["a"].code, registered_on=dt.date(2016, 1, 1))
+    services.org_deregister(
+        actor="test", org=org, on=dt.date(2021, 1, 1), reason="违法", revoked=True
+    )
+    penalty = Penalty.objects.get(org=org)
+    assert (penalty.kind, penalty.decided_on, penalty.reason) == (
+        "revocation",
+        dt.date(2021, 1, 1),
+        "违法",
+    )
+    org.refresh_from_db()
+    assert org.status == "revoked" and org.changes.get().after["status"] == "revoked"
+
+
+def test_a_revocation_through_the_page_and_the_api_shows_the_org_revoked(
+    street_areas, user_a, client_of
+):
+    org, other = make_org(street_areas["a"].code), make_org(street_areas["a"].code)
+    c = client_of(user_a)
+    r = c.post(
+        f"/orgs/{org.pk}/penalties/add/",
+        {"decided_on": "2024-05-06", "kind": "revocation", "reason": "弄虚作假"},
+        follow=True,
+    )
+    body = r.content.decode()
+    assert "已撤销登记" in body and "撤销" in body
+    org.refresh_from_db()
+    assert org.status == "revoked"
+    # The organisation page offers no further change, deregistration or report for it.
+    assert f"/orgs/{org.pk}/change/" not in c.get(f"/orgs/{org.pk}/").content.decode()
+    api = c.post(
+        f"/api/v1/orgs/{other.credit_code}/penalties",
+        {"decided_on": "2024-05-06", "kind": "revocation", "decision_no": "3号"},
+        content_type="application/json",
+    )
+    assert api.status_code == 201, api.content
+    shown = c.get(f"/api/v1/orgs/{other.pk}").json()
+    assert (shown["status"], shown["deregistered_on"]) == ("revoked", "2024-05-06")
+    changes = c.get(f"/api/v1/orgs/{other.pk}/changes").json()
+    assert changes[0]["after"]["status"] == "revoked" and changes[0]["before"]["status"] == "normal"

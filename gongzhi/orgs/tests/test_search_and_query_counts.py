@@ -1,5 +1,6 @@
-"""The registry's search uses indexed prefix look-ups; list and detail pages do not grow
-their query count with the rows they show."""
+"""The registry's search finds any part of a name (characters, pinyin or initials from any
+syllable) through indexed prefix look-ups; list and detail pages do not grow their query
+count with the rows they show."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongzhi.orgs import selectors, services
-from gongzhi.orgs.models import SocialOrg
+from gongzhi.orgs.models import OrgNameKey, SocialOrg
 from gongzhi.orgs.tests.factories import file_report, make_org
 
 pytestmark = pytest.mark.django_db
@@ -33,33 +34,110 @@ def _plan(qs) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("model", "field", "value"),
     [
-        ("name_pinyin", "shufa"),
-        ("name_initials", "zhq"),
-        ("name_simplified", "珠晖区"),
-        ("credit_code", "5143"),
-        ("area_code", "430405"),
+        (SocialOrg, "name_pinyin", "shufa"),
+        (SocialOrg, "name_initials", "zhq"),
+        (SocialOrg, "name_simplified", "珠晖区"),
+        (SocialOrg, "credit_code", "5143"),
+        (SocialOrg, "area_code", "430405"),
+        (OrgNameKey, "chars", "书法"),
+        (OrgNameKey, "pinyin", "shufa"),
+        (OrgNameKey, "initials", "sfj"),
     ],
 )
-def test_prefix_look_ups_are_answered_from_an_index(street_areas, field, value):
+def test_prefix_look_ups_are_answered_from_an_index(street_areas, model, field, value):
     make_org(street_areas["a"].code, name="珠晖区书法家协会")
-    plan = _plan(SocialOrg.objects.filter(**{f"{field}__prefix": value}).order_by())
+    plan = _plan(model.objects.filter(**{f"{field}__prefix": value}).order_by())
+    table = model._meta.db_table
     assert "Index" in plan or "USING INDEX" in plan, plan
-    assert "SCAN orgs_socialorg\n" not in plan + "\n" and "Seq Scan" not in plan, plan
+    assert f"SCAN {table}\n" not in plan + "\n" and "Seq Scan" not in plan, plan
 
 
-def test_an_ascii_search_finds_pinyin_and_initials_prefixes_and_mid_name_initials(
-    street_areas, user_a
-):
-    org = make_org(street_areas["a"].code, name="珠晖区书法家协会")
-    make_org(street_areas["a"].code, name="珠晖区摄影家协会")
-    for query in ("zhuhuiqushufa", "ZHQSF", "sfj", org.credit_code[:17].lower()):
-        assert [o.pk for o in selectors.org_list(user=user_a, q=query)] == [org.pk], query
-    # Full pinyin is matched from its start only (a long column; see selectors.search).
-    assert list(selectors.org_list(user=user_a, q="shufajia")) == []
-    # Chinese, Simplified or Traditional, matches anywhere in the name.
-    assert [o.pk for o in selectors.org_list(user=user_a, q="書法")] == [org.pk]
+@pytest.mark.parametrize("query", ["shehuigongzuo", "社會工作", "shgz"])
+def test_a_search_reads_the_name_keys_through_their_indexes(street_areas, user_a, query):
+    make_org(street_areas["a"].code, name="衡阳市社会工作协会")
+    plan = _plan(selectors.org_list(user=user_a, q=query, annotate=False).values("pk"))
+    assert "Seq Scan on orgs_orgnamekey" not in plan, plan
+    assert "SCAN orgs_orgnamekey\n" not in plan + "\n", plan
+
+
+def _found(user, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(o.name for o in selectors.org_list(user=user, q=query))
+
+
+def test_a_search_finds_any_part_of_a_name_in_characters_pinyin_or_initials(street_areas, user_a):
+    code = street_areas["a"].code
+    social_work = make_org(code, name="衡阳市社会工作协会")
+    make_org(code, name="衡阳市书法家协会")
+    both = ["衡阳市书法家协会", "衡阳市社会工作协会"]
+    for query in (
+        "shehuigongzuo",  # full pinyin from the middle of the name
+        "SheHui GongZuo",  # spaces and capitals as people type them
+        "gongzuoxiehui",
+        "shgz",  # initials from the middle
+        "gzxh",
+        "社会工作",  # characters, Simplified or Traditional, anywhere
+        "社會工作",
+        "工作协会",
+        "衡阳 工作",  # every word must appear
+        social_work.credit_code[:17].lower(),  # the start of the credit code
+    ):
+        assert _found(user_a, query) == ["衡阳市社会工作协会"], query
+    for query in ("hengyang", "hys", "xiehui", "xh", "衡阳市", "协会"):
+        assert _found(user_a, query) == both, query
+    # Pinyin matches whole syllables only: not from inside one, and not across a typo.
+    for query in ("ehuigong", "engyang", "huigongz0", "社工", "shgzz"):
+        assert _found(user_a, query) == [], query
+
+
+def test_the_name_keys_follow_a_change_of_name_and_go_with_the_organisation(street_areas, user_a):
+    org = make_org(street_areas["a"].code, name="衡阳市书法家协会")
+    services.org_change(
+        actor="test",
+        org=org,
+        changes={"name": "衡阳市书画家协会"},
+        effective_on=dt.date(2020, 5, 1),
+    )
+    assert _found(user_a, "shuhua") == ["衡阳市书画家协会"]
+    assert _found(user_a, "shufa") == [] and _found(user_a, "书法") == []
+    org.delete()
+    assert not OrgNameKey.objects.exists()
+
+
+# Characters whose pinyin is not in doubt, so the expected syllables are known.
+SYLLABLES = {
+    "社": "she",
+    "会": "hui",
+    "工": "gong",
+    "作": "zuo",
+    "书": "shu",
+    "法": "fa",
+    "龙": "long",
+}
+
+
+@settings(max_examples=25)
+@given(
+    chars=st.lists(st.sampled_from(sorted(SYLLABLES)), min_size=1, max_size=6),
+    data=st.data(),
+)
+def test_every_run_of_syllables_finds_the_name_and_nothing_else_does(chars, data):
+    from gongzhi.orgs.search_keys import name_keys
+
+    name = "".join(chars)
+    start = data.draw(st.integers(0, len(chars) - 1))
+    end = data.draw(st.integers(start + 1, len(chars)))
+    run = chars[start:end]
+    keys = name_keys(name)
+    pinyin = "".join(SYLLABLES[c] for c in run)
+    initials = "".join(SYLLABLES[c][0] for c in run)
+    assert any(p.startswith(pinyin) for _c, p, _i in keys)
+    assert any(i.startswith(initials) for _c, _p, i in keys)
+    assert any(c.startswith("".join(run)) for c, _p, _i in keys)
+    # A key begins on a syllable: never inside one.
+    syllable_starts = {"".join(SYLLABLES[c] for c in chars[i:]) for i in range(len(chars))}
+    assert {p for _c, p, _i in keys} == syllable_starts
 
 
 ALPHABET = "abz09书法協会珠\U0001f600-%_"

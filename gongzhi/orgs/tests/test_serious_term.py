@@ -12,7 +12,7 @@ from django.core.management import call_command
 from gongzhi.core.models import AuditEvent
 from gongzhi.orgs import eligibility, rules_config, services
 from gongzhi.orgs.models import CreditListing
-from gongzhi.orgs.services_credit_runs import EXPIRY_ACTOR
+from gongzhi.orgs.services import EXPIRY_ACTOR
 from gongzhi.orgs.tasks import end_expired_serious_listings
 from gongzhi.orgs.tests.factories import make_org
 

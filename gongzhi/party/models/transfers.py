@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.scope import ScopeSpec
 
@@ -13,9 +14,10 @@ from gongzhi.core.scope import ScopeSpec
 class TransferState(models.TextChoices):
     APPLIED = "applied", _("申请")
     ISSUED = "issued", _("开具介绍信")
-    RECEIVED = "received", _("接收")
+    # The same words are buttons elsewhere (接收 = "Receive"): a state needs its own context.
+    RECEIVED = "received", pgettext_lazy("transfer state", "接收")
     RECEIPTED = "receipted", _("回执")
-    ARCHIVED = "archived", _("归档")
+    ARCHIVED = "archived", pgettext_lazy("transfer state", "归档")
     CANCELLED = "cancelled", _("撤回")
 
 

@@ -15,6 +15,7 @@ from gongzhi.core import audit
 from gongzhi.core.pii import bidx_for, mask, normalise_id_number
 from gongzhi.party import rules_config
 from gongzhi.party.models import MILESTONES, MembershipPeriod, MemberStatus, PartyMember, PartyOrg
+from gongzhi.party.services.editing import audited_update
 from gongzhi.party.services.history import period_close, period_open
 
 
@@ -161,22 +162,15 @@ _EDITABLE = {
 
 @transaction.atomic
 def member_update(*, actor: Any, member: PartyMember, **changes: Any) -> PartyMember:
-    unknown = set(changes) - _EDITABLE
-    if unknown:
-        raise ValidationError({f: _("不可在此修改") for f in unknown})
-    before = _snapshot(member)
-    for field, value in changes.items():
-        setattr(member, field, value)
-    validate_member(member)
-    member.save()
-    audit.record(
+    return audited_update(
         actor=actor,
-        action="party.member.update",
         obj=member,
-        before=before,
-        after=_snapshot(member),
+        changes=changes,
+        editable=_EDITABLE,
+        validate=validate_member,
+        snapshot=_snapshot,
+        action="party.member.update",
     )
-    return member
 
 
 @transaction.atomic

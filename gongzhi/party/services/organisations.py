@@ -21,6 +21,7 @@ from gongzhi.party.models import (
     PartyOrgKind,
     PartyPost,
 )
+from gongzhi.party.services.editing import audited_update
 
 
 def _snapshot(org: PartyOrg) -> dict[str, Any]:
@@ -126,22 +127,15 @@ _EDITABLE = {
 
 @transaction.atomic
 def party_org_update(*, actor: Any, party_org: PartyOrg, **changes: Any) -> PartyOrg:
-    unknown = set(changes) - _EDITABLE
-    if unknown:
-        raise ValidationError({f: _("不可修改") for f in unknown})
-    before = _snapshot(party_org)
-    for field, value in changes.items():
-        setattr(party_org, field, value)
-    _check_org(party_org)
-    party_org.save()
-    audit.record(
+    return audited_update(
         actor=actor,
-        action="party.org.update",
         obj=party_org,
-        before=before,
-        after=_snapshot(party_org),
+        changes=changes,
+        editable=_EDITABLE,
+        validate=_check_org,
+        snapshot=_snapshot,
+        action="party.org.update",
     )
-    return party_org
 
 
 @transaction.atomic

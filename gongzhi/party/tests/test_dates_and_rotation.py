@@ -3,10 +3,11 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from gongzhi.areas.models import Area
 from gongzhi.party import services
-from gongzhi.party.dates import add_months, period_bounds, previous_period
+from gongzhi.party.dates import add_months, period_bounds, period_label, previous_period
 from gongzhi.party.rotation import chair_on, schedule
 from gongzhi.party.tests import helpers
 
@@ -17,6 +18,18 @@ def test_add_months_clamps_to_the_end_of_the_month():
     assert add_months(D(2024, 1, 31), 1) == D(2024, 2, 29)
     assert add_months(D(2023, 11, 30), 3) == D(2024, 2, 29)
     assert add_months(D(2024, 5, 15), -6) == D(2023, 11, 15)
+
+
+def test_period_labels_follow_the_interface_language():
+    day = dt.date(2026, 4, 1)
+    with translation.override("zh-hans"):
+        assert period_label(day, "quarter") == "2026年第2季度"
+        assert period_label(day, "month") == "2026年4月"
+        assert period_label(day, "year") == "2026年"
+    with translation.override("en"):
+        assert period_label(day, "quarter") == "Q2 2026"
+        assert period_label(day, "month") == "04/2026"
+        assert period_label(day, "year") == "2026"
 
 
 def test_periods_and_previous_periods():

@@ -67,6 +67,23 @@ def test_a_term_may_be_extended_by_at_most_a_year():
     assert _fields(exc) == {"term_extension_months"}
 
 
+def test_an_edit_naming_a_field_with_its_own_service_is_refused_and_changes_nothing():
+    org = helpers.party_org(established_on=D(2021, 3, 15))
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        # The area is where the organisation is: it is not an edit of the record.
+        services.party_org_update(
+            actor="test", party_org=org, name="改名", area_code="430406000000"
+        )
+    assert _fields(exc) == {"area_code"}
+    org.refresh_from_db()
+    assert org.area_code != "430406000000" and org.name != "改名"
+    assert AuditEvent.objects.count() == before
+    services.party_org_update(actor="test", party_org=org, name="改名")
+    event = AuditEvent.objects.order_by("-id").first()
+    assert event.action == "party.org.update" and event.after["name"] == "改名"
+
+
 def test_a_committee_has_at_most_seven_posts_and_one_secretary():
     org = helpers.party_org()
     services.post_assign(

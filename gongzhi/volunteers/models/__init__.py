@@ -19,6 +19,7 @@ from gongzhi.volunteers.models.records import (
     Training,
     TrainingRecord,
 )
+from gongzhi.volunteers.models.stars import StarState, StarStep, StarTally
 from gongzhi.volunteers.models.teams import OwnerKind, Team, TeamKind, TeamMember, TeamRole
 
 __all__ = [
@@ -43,6 +44,9 @@ __all__ = [
     "OwnerKind",
     "Qualification",
     "Shift",
+    "StarState",
+    "StarStep",
+    "StarTally",
     "Team",
     "TeamKind",
     "TeamMember",

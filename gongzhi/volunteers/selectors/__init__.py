@@ -321,6 +321,7 @@ def certificate_for_verification(number: str) -> Certificate | None:
 
 
 # Split by concept; re-exported so callers keep `selectors.<name>`.
+from gongzhi.volunteers.selectors.attendance import checkin_enrollment  # noqa: E402
 from gongzhi.volunteers.selectors.privacy import (  # noqa: E402
     access_log,
     consent_outdated,
@@ -343,6 +344,7 @@ from gongzhi.volunteers.selectors.records import (  # noqa: E402
 
 __all__ = [
     "access_log",
+    "checkin_enrollment",
     "award_list",
     "complaint_by_token",
     "complaint_get",

@@ -4,12 +4,11 @@ from gongzhi.volunteers.services.activities import (
     activity_create,
     activity_publish,
     enrollment_cancel,
-    enrollment_checkin,
-    enrollment_checkout,
     enrollment_signup,
     shift_create,
     signup_blocker,
 )
+from gongzhi.volunteers.services.attendance import enrollment_checkin, enrollment_checkout
 from gongzhi.volunteers.services.certificates import (
     certificate_issue,
     certificate_request,

@@ -1,4 +1,4 @@
-"""Activities and shifts; sign-up with waiting list; check-in and check-out."""
+"""Activities and shifts; sign-up with waiting list (check-in and check-out: attendance.py)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,12 @@ from gongzhi.volunteers.models import (
     Activity,
     Enrollment,
     EnrollmentStatus,
-    EntrySource,
-    HoursEntry,
     Shift,
     Team,
     Volunteer,
     VolunteerStatus,
 )
+from gongzhi.volunteers.services.attendance import lock_volunteer
 
 ACTIVE = (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED)
 
@@ -124,16 +123,10 @@ def signup_blocker(volunteer: Volunteer, shift: Shift) -> str | None:
     return None
 
 
-def _lock_volunteer(volunteer: Volunteer) -> None:
-    # Every write that changes a volunteer's hours or attendance takes this row lock first,
-    # in the same order, so concurrent requests for one volunteer run one after the other.
-    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).values_list("pk").first()
-
-
 @transaction.atomic
 def enrollment_signup(*, actor: Any, volunteer: Volunteer, shift: Shift) -> Enrollment:
     """Enrol, or join the waiting list when the shift is full."""
-    _lock_volunteer(volunteer)
+    lock_volunteer(volunteer.pk)
     shift = Shift.objects.select_for_update().select_related("activity").get(pk=shift.pk)
     reason = signup_blocker(volunteer, shift)
     if reason:
@@ -206,94 +199,3 @@ def enrollment_cancel(*, actor: Any, enrollment: Enrollment) -> Enrollment | Non
                     after={"from": "waitlisted"},
                 )
     return promoted
-
-
-def _locked_enrollment(enrollment: Enrollment) -> Enrollment:
-    _lock_volunteer(enrollment.volunteer)
-    return (
-        Enrollment.objects.select_for_update()
-        .select_related("shift__activity__team", "volunteer")
-        .get(pk=enrollment.pk)
-    )
-
-
-@transaction.atomic
-def enrollment_checkin(
-    *, actor: Any, enrollment: Enrollment, method: str, at: dt.datetime | None = None
-) -> Enrollment:
-    """Check in; repeating it changes nothing (a double scan must not count twice)."""
-    now = at or timezone.now()
-    e = _locked_enrollment(enrollment)
-    if e.status != EnrollmentStatus.ENROLLED:
-        raise ValidationError({"enrollment": _("未报名成功（候补或已取消），不能签到")})
-    if e.checked_in_at:
-        return e
-    shift = e.shift
-    early = dt.timedelta(minutes=rules_config.current().checkin_early_minutes)
-    if now < shift.starts_at - early:
-        raise ValidationError({"enrollment": _("签到尚未开始")})
-    if now > shift.ends_at:
-        raise ValidationError({"enrollment": _("班次已结束，不能签到")})
-    busy = (
-        Enrollment.objects.filter(
-            volunteer_id=e.volunteer_id, checked_in_at__isnull=False, checked_out_at__isnull=True
-        )
-        .filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
-        .exclude(pk=e.pk)
-        .exists()
-    )
-    if busy:
-        raise ValidationError({"enrollment": _("您在同一时段的其他班次已签到，请先签退")})
-    e.checked_in_at = now
-    e.checkin_method = method
-    e.save(update_fields=["checked_in_at", "checkin_method"])
-    audit.record(actor=actor, action="volunteers.checkin", obj=e, after={"method": method})
-    return e
-
-
-def attended_minutes(shift: Shift, checked_in: dt.datetime, checked_out: dt.datetime) -> int:
-    """Service time is the part of the attendance inside the shift: arriving early or staying
-    late is travel or waiting, not service (DOMAIN.md: travel time is not service time)."""
-    start = max(checked_in, shift.starts_at)
-    end = min(checked_out, shift.ends_at)
-    return max(0, int((end - start).total_seconds() // 60))
-
-
-@transaction.atomic
-def enrollment_checkout(
-    *, actor: Any, enrollment: Enrollment, at: dt.datetime | None = None
-) -> HoursEntry | None:
-    """Check out and write the pending attendance entry; a repeat returns the same entry."""
-    from gongzhi.volunteers.services.hours import check_shift_cap
-
-    now = at or timezone.now()
-    e = _locked_enrollment(enrollment)
-    if not e.checked_in_at:
-        raise ValidationError({"enrollment": _("尚未签到，不能签退")})
-    if e.checked_out_at:
-        return HoursEntry.objects.filter(enrollment=e, source=EntrySource.ATTENDANCE).first()
-    e.checked_out_at = max(now, e.checked_in_at)
-    e.save(update_fields=["checked_out_at"])
-    minutes = attended_minutes(e.shift, e.checked_in_at, e.checked_out_at)
-    entry = None
-    if minutes > 0:
-        check_shift_cap(volunteer_id=e.volunteer_id, shift=e.shift, minutes=minutes)
-        activity = e.shift.activity
-        entry = HoursEntry.objects.create(
-            volunteer_id=e.volunteer_id,
-            team_id=activity.team_id,
-            activity=activity,
-            shift=e.shift,
-            enrollment=e,
-            source=EntrySource.ATTENDANCE,
-            minutes=minutes,
-            service_date=timezone.localtime(e.shift.starts_at).date(),
-            category=activity.category,
-            content=activity.title[:200],
-            area_code=e.shift.area_code,
-            owner_org_id=e.shift.owner_org_id,
-            recorded_at=timezone.now(),
-            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-    audit.record(actor=actor, action="volunteers.checkout", obj=e, after={"minutes": minutes})
-    return entry

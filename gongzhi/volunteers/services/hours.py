@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.volunteers import stars
 from gongzhi.volunteers.models import (
     EntryKind,
     EntrySource,
@@ -163,7 +164,8 @@ class ApprovalResult:
 
 
 def add_to_totals(deltas: dict[int, int], last_dates: dict[int, dt.date]) -> None:
-    """Add minutes to volunteers' running totals in one UPDATE (caller holds their locks)."""
+    """Add minutes to volunteers' running totals in one UPDATE (caller holds their locks),
+    and bring their star steps in line with the ledger just changed (stars.refresh)."""
     if not deltas:
         return
     ids = list(deltas)
@@ -179,6 +181,7 @@ def add_to_totals(deltas: dict[int, int], last_dates: dict[int, dt.date]) -> Non
             Coalesce(F("last_service_on"), date_case), Coalesce(date_case, F("last_service_on"))
         )
     Volunteer.objects.filter(pk__in=ids).update(**updates)
+    stars.refresh(ids)
 
 
 @transaction.atomic

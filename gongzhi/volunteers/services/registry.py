@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 from gongzhi.core import audit, pii
-from gongzhi.volunteers import rules_config
+from gongzhi.volunteers import rules_config, stars
 from gongzhi.volunteers.keys import allocate
 from gongzhi.volunteers.models import (
     Gender,
@@ -120,6 +120,7 @@ def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Vol
     before = {k: str(getattr(volunteer, k)) for k in changes if k != "phone"}
     if "phone" in changes:
         changes["phone"] = validate_phone(changes["phone"])
+    old_home = volunteer.area_code
     for key, value in changes.items():
         setattr(volunteer, key, value)
     if "area" in changes:
@@ -128,6 +129,8 @@ def volunteer_update(*, actor: Any, volunteer: Volunteer, **changes: Any) -> Vol
     # would write back an old running total (approved_minutes) over a concurrent approval.
     fields = set(changes) | {f for key in changes for f in DERIVED.get(key, ())}
     volunteer.save(update_fields=sorted(fields))
+    if volunteer.area_code != old_home:
+        stars.move_homes({volunteer.pk: (old_home, volunteer.area_code)})
     audit.record(
         actor=actor,
         action="volunteers.update",

@@ -71,6 +71,46 @@ def test_two_simultaneous_check_ins_and_check_outs_write_one_attendance_entry():
     assert len({r.pk for r in results}) == 1
 
 
+def test_two_simultaneous_scans_of_one_code_check_in_once_with_one_audit_event():
+    from gongzhi.core.models import AuditEvent
+
+    v, s, e = _enrolled()
+    copies = iter([Enrollment.objects.get(pk=e.pk), Enrollment.objects.get(pk=e.pk)])
+    lock = threading.Lock()
+
+    def checkin():
+        with lock:
+            mine = next(copies)
+        return services.enrollment_checkin(actor="t", enrollment=mine, method="api")
+
+    results, errors = _race(checkin)
+    assert errors == []
+    assert len({r.checked_in_at for r in results}) == 1
+    assert AuditEvent.objects.filter(action="volunteers.checkin", object_id=str(e.pk)).count() == 1
+
+
+def test_two_simultaneous_check_ins_on_overlapping_shifts_let_one_through():
+    from django.core.exceptions import ValidationError
+
+    v, s, e = _enrolled()
+    other = f.shift(f.activity(s.activity.team), start=s.starts_at, hours=2)
+    e2 = Enrollment(shift=other, volunteer=v, status="enrolled", queued_at=s.starts_at)
+    e2.save()
+    pairs = iter([e, e2])
+    lock = threading.Lock()
+
+    def checkin():
+        with lock:
+            mine = next(pairs)
+        return services.enrollment_checkin(actor="t", enrollment=mine, method="api")
+
+    results, errors = _race(checkin)
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], ValidationError) and "enrollment" in errors[0].message_dict
+    checked_in = Enrollment.objects.filter(volunteer=v, checked_in_at__isnull=False)
+    assert checked_in.count() == 1
+
+
 def test_two_simultaneous_approvals_of_the_same_entries_add_once():
     v, s, e = _enrolled()
     services.enrollment_checkin(actor="t", enrollment=e, method="list", at=s.starts_at)

@@ -1,5 +1,6 @@
-"""star_distribution for a past date: running totals corrected by the later ledger lines must
-equal the plain sum of the ledger up to that date, on random data (hypothesis)."""
+"""star_distribution for a past date, read from the star summary (volunteers.stars), must
+equal the plain sum of the ledger up to that date, on random data (hypothesis); the summary
+maintained by the services must equal one rebuilt from the ledger."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from gongzhi.volunteers import figures, rules_config, services
+from gongzhi.volunteers import figures, rules_config, services, stars
 from gongzhi.volunteers.models import EntryStatus, HoursEntry, Volunteer
 from gongzhi.volunteers.tests import factories as f
 
@@ -63,6 +64,7 @@ volunteer = st.tuples(
     st.integers(min_value=0, max_value=500),  # registered days ago
     st.one_of(st.none(), st.integers(min_value=0, max_value=300)),  # withdrawn days ago
     st.lists(entry, max_size=8),
+    st.booleans(),  # moves to the other district after their service
 )
 
 
@@ -86,7 +88,7 @@ def test_star_distribution_of_a_past_date_equals_the_ledger_sum(
     try:
         with transaction.atomic():
             teams = {k: f.team(street_areas[k].code) for k in ("a", "b")}
-            for district, reg_ago, wd_ago, entries in people:
+            for district, reg_ago, wd_ago, entries, moves in people:
                 v = f.volunteer(
                     street_areas[district].code,
                     registered_on=TODAY - dt.timedelta(days=reg_ago),
@@ -106,6 +108,9 @@ def test_star_distribution_of_a_past_date_equals_the_ledger_sum(
                         services.hours_reverse(actor="t", entry=e, reason="更正")
                     if fate == "decline":
                         services.hours_decline(actor="t", entry_ids=[e.pk], note="不符")
+                if moves:
+                    other = "b" if district == "a" else "a"
+                    services.volunteer_update(actor="t", volunteer=v, area=street_areas[other])
                 if wd_ago is not None and wd_ago <= reg_ago:
                     services.volunteer_update(
                         actor="t",
@@ -128,6 +133,10 @@ def test_star_distribution_of_a_past_date_equals_the_ledger_sum(
                 )
             )
             assert figures.star_distribution(as_of=as_of, area_prefix=prefix) == expected
+            maintained = stars.snapshot()
+            stars.rebuild()
+            assert stars.snapshot() == maintained
+            assert figures.star_distribution(as_of=as_of, area_prefix=prefix) == expected
             raise _Rollback
     except _Rollback:
         pass
@@ -148,25 +157,51 @@ def test_the_running_totals_agree_with_the_ledger(small_stars, street_areas):
     assert v.approved_minutes == ledger["s"] == 300
 
 
-def test_a_past_date_does_not_sum_the_ledger_before_it(small_stars, street_areas):
-    """Entries dated on or before `as_of` are never read: the query's WHERE says so."""
+def test_a_past_date_reads_the_star_summary_not_the_ledger(small_stars, street_areas):
+    """However many entries follow `as_of`, the figure reads no ledger row (issue 5)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    t = f.team(street_areas["a"].code)
+    v = f.volunteer(street_areas["a"].code, registered_on=TODAY - dt.timedelta(days=100))
+    for ago in (90, 50, 40):
+        e = services.hours_record(
+            actor="t",
+            volunteer=v,
+            team=t,
+            minutes=120,
+            service_date=TODAY - dt.timedelta(days=ago),
+            content="x",
+        )
+        services.hours_approve(actor="t", entry_ids=[e.pk])
+    with CaptureQueriesContext(connection) as ctx:
+        result = figures.star_distribution(as_of=TODAY - dt.timedelta(days=60))
+    assert result == {0: 0, 1: 0, 2: 1, 3: 0, 4: 0, 5: 0}  # 2 hours by then
+    assert not [q for q in ctx.captured_queries if "volunteers_hoursentry" in q["sql"]]
+    assert len(ctx.captured_queries) <= 4
+    assert figures.star_distribution(as_of=TODAY)[4] == 1  # 6 hours
+
+
+def test_with_other_thresholds_than_the_summary_s_the_ledger_answers_until_a_rebuild(
+    small_stars, street_areas
+):
     t = f.team(street_areas["a"].code)
     v = f.volunteer(street_areas["a"].code, registered_on=TODAY - dt.timedelta(days=100))
     e = services.hours_record(
         actor="t",
         volunteer=v,
         team=t,
-        minutes=120,
-        service_date=TODAY - dt.timedelta(days=50),
+        minutes=150,
+        service_date=TODAY - dt.timedelta(days=9),
         content="x",
     )
     services.hours_approve(actor="t", entry_ids=[e.pk])
-    with CaptureQueriesContext(connection) as ctx:
-        result = figures.star_distribution(as_of=TODAY - dt.timedelta(days=60))
-    assert result[0] == 1 and sum(result.values()) == 1
-    ledger_sql = [q["sql"] for q in ctx.captured_queries if "volunteers_hoursentry" in q["sql"]]
-    assert len(ledger_sql) == 1 and '"service_date" >' in ledger_sql[0]
-    assert len(ctx.captured_queries) <= 3
+    stars.rebuild()
+    # A new rules version: 2 hours is now the first star, not the second.
+    rules_config.RULES["test-stars"] = rules_config.VolunteerRules(
+        version="test-stars", star_thresholds_hours=(2, 5, 8, 10, 12)
+    )
+    assert stars.counts_as_of(TODAY, "") is None
+    assert figures.star_distribution(as_of=TODAY)[1] == 1
+    stars.rebuild()
+    assert stars.counts_as_of(TODAY, "") == {1: 1, 2: 0, 3: 0, 4: 0, 5: 0}

@@ -155,7 +155,11 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The page a volunteer reaches by scanning the shift's QR code on the organiser's phone."""
     shift = selectors.shift_by_token(token)
     v = selectors.volunteer_of(request.user)
-    e = Enrollment.objects.filter(shift=shift, volunteer=v).first() if v else None
+    e = (
+        Enrollment.objects.filter(shift=shift, volunteer=v).select_related("shift").first()
+        if v
+        else None
+    )
     if request.method == "POST":
         if e is None:
             messages.error(request, _("您没有报名此班次"))

@@ -25,12 +25,13 @@ from gongzhi.orgs.models import (
     SocialOrg,
 )
 from gongzhi.orgs.rules_config import rules, serious_list_years
-from gongzhi.orgs.services_credit import _svc, listing_propose
+from gongzhi.orgs.services import common
+from gongzhi.orgs.services.credit import listing_propose
 
 
 def _orgs_for(actor: Any) -> Any:
     qs = SocialOrg.objects.filter(status=OrgStatus.NORMAL)
-    return restrict(qs, actor) if _svc().is_user(actor) else qs
+    return restrict(qs, actor) if common.is_user(actor) else qs
 
 
 def listings_flag_missing_reports(
@@ -38,7 +39,7 @@ def listings_flag_missing_reports(
 ) -> list[CreditListing]:
     """Propose the anomaly list for every organisation (in the actor's scope) that missed the
     report on `year` (民政部令60号 art. 4(1)). Proposals await the authority's review."""
-    today = today or _svc().today()
+    today = today or common.today()
     if today <= eligibility.report_due(year):
         return []
     out = []
@@ -66,7 +67,7 @@ def listings_flag_missing_reports(
 def listings_promote_overdue(*, actor: Any, today: dt.date | None = None) -> list[CreditListing]:
     """Anomaly entries in force for two years are proposed for the serious list, for review
     (民政部令60号 art. 11(1)); each entry is promoted once."""
-    today = today or _svc().today()
+    today = today or common.today()
     cutoff = eligibility.add_years(today, -rules().anomaly_years_to_serious)
     entries = CreditListing.objects.filter(
         org__in=_orgs_for(actor),
@@ -102,8 +103,7 @@ def listings_end_expired(*, actor: Any, today: dt.date | None = None) -> list[Cr
     day this runs, so "was it listed on date D" stays true however late the run; each removal
     is audited. A user acts within the organisations they manage; the scheduled task
     (`EXPIRY_ACTOR`) for the whole platform. Running it twice ends nothing twice."""
-    svc = _svc()
-    today = today or svc.today()
+    today = today or common.today()
     config = rules()
     shortest = min([config.serious_list_years, *config.serious_list_years_by_cause.values()])
     qs = CreditListing.objects.filter(
@@ -112,7 +112,7 @@ def listings_end_expired(*, actor: Any, today: dt.date | None = None) -> list[Cr
         removed_on__isnull=True,
         listed_on__lte=eligibility.add_years(today, -shortest),
     ).select_related("org", "org__authority")
-    user = svc.is_user(actor)
+    user = common.is_user(actor)
     if user:
         qs = restrict(qs, actor)
     ended: list[CreditListing] = []

@@ -1,7 +1,7 @@
 """Writes for evaluations, penalties and the credit lists (民政部令39号, 民政部令60号).
 
 Re-exported by `gongzhi.orgs.services`; other apps (the party app proposing a listing for
-"no Party organisation set up as required") call them through that module.
+"no Party organisation set up as required") call them through that package.
 """
 
 from __future__ import annotations
@@ -27,12 +27,8 @@ from gongzhi.orgs.models import (
     SocialOrg,
 )
 from gongzhi.orgs.rules_config import rules
-
-
-def _svc() -> Any:
-    from gongzhi.orgs import services
-
-    return services
+from gongzhi.orgs.services.common import actor_label, check_past, require, today
+from gongzhi.orgs.services.registration import check_leaving, leave_registry, locked
 
 
 @transaction.atomic
@@ -47,9 +43,8 @@ def evaluation_record(
 ) -> Evaluation:
     """Record an evaluation; the grade follows from the score by the configured cut-offs and is
     valid five years. An ineligible organisation is refused with every reason."""
-    svc = _svc()
-    svc.require(actor, "orgs.record_grade", org)
-    svc._check_past(evaluated_on, "evaluated_on", _("评估日期"))
+    require(actor, "orgs.record_grade", org)
+    check_past(evaluated_on, "evaluated_on", _("评估日期"))
     config = rules()
     if score is None or not 0 <= int(score) <= config.score_max:
         raise ValidationError({"score": _("评估得分应在 0–%(m)d 之间") % {"m": config.score_max}})
@@ -64,7 +59,7 @@ def evaluation_record(
         valid_until=eligibility.add_years(evaluated_on, config.grade_valid_years),
         authority=authority,
         certificate_no=certificate_no,
-        recorded_by=svc.actor_label(actor),
+        recorded_by=actor_label(actor),
     )
     audit.record(
         actor=actor,
@@ -87,10 +82,10 @@ def penalty_record(
     decision_no: str = "",
     reason: str = "",
 ) -> Penalty:
-    """A penalty decision. A fine at or above the threshold proposes the serious list."""
-    svc = _svc()
-    svc.require(actor, "orgs.record_penalty", org)
-    svc._check_past(decided_on, "decided_on", _("处罚日期"))
+    """A penalty decision. A fine at or above the threshold proposes the serious list; a
+    revocation (撤销登记) takes the organisation off the registry from its date."""
+    require(actor, "orgs.record_penalty", org)
+    check_past(decided_on, "decided_on", _("处罚日期"))
     if decided_on < org.registered_on:
         raise ValidationError({"decided_on": _("处罚日期不能早于登记（备案）日期")})
     if org.deregistered_on is not None and decided_on > org.deregistered_on:
@@ -114,6 +109,11 @@ def penalty_record(
         if len(value or "") > limit:
             raise ValidationError({name: _("%(f)s不能超过%(n)d个字") % {"f": label, "n": limit}})
     authority, decision_no, reason = ((v or "").strip() for v, _l, _n in texts.values())
+    if kind == PenaltyKind.REVOCATION:
+        org = locked(org)
+        check_leaving(
+            org, decided_on, date_field="decided_on", label=_("处罚日期"), status_field="kind"
+        )
     penalty = Penalty.objects.create(
         org=org,
         decided_on=decided_on,
@@ -122,7 +122,7 @@ def penalty_record(
         authority=authority,
         decision_no=decision_no,
         reason=reason,
-        recorded_by=svc.actor_label(actor),
+        recorded_by=actor_label(actor),
     )
     audit.record(
         actor=actor,
@@ -130,6 +130,16 @@ def penalty_record(
         obj=penalty,
         after={"kind": kind, "fine_yuan": fine_yuan},
     )
+    if kind == PenaltyKind.REVOCATION:
+        # 撤销登记 ends the registration: the organisation leaves the registry that day.
+        leave_registry(
+            actor=actor,
+            org=org,
+            on=decided_on,
+            reason=reason or _("撤销登记"),
+            revoked=True,
+            approval_no=decision_no,
+        )
     if fine_yuan is not None and fine_yuan >= rules().serious_fine_yuan:
         # 民政部令60号 art. 11: a fine of 50,000 yuan or more -> serious list (for review).
         listing_propose(
@@ -177,10 +187,9 @@ def listing_add(
     decision_no: str = "",
 ) -> CreditListing:
     """The authority's decision to list an organisation (confirmed at once)."""
-    svc = _svc()
-    svc.require(actor, "orgs.manage_listing", org)
+    require(actor, "orgs.manage_listing", org)
     _check_list(list_kind, cause)
-    svc._check_past(listed_on, "listed_on", _("列入日期"))
+    check_past(listed_on, "listed_on", _("列入日期"))
     if listed_on < org.registered_on:
         raise ValidationError({"listed_on": _("列入日期不能早于登记（备案）日期")})
     existing = _open_entry(org, list_kind, cause)
@@ -203,7 +212,7 @@ def listing_add(
         authority=authority,
         decision_no=decision_no,
         state=ListingState.CONFIRMED,
-        recorded_by=svc.actor_label(actor),
+        recorded_by=actor_label(actor),
     )
     audit.record(
         actor=actor,
@@ -227,7 +236,6 @@ def listing_propose(
 ) -> CreditListing:
     """Propose a listing for the authority's review (flags, other apps, promotions). Idempotent:
     an open proposal or entry with the same list and cause is returned, not duplicated."""
-    svc = _svc()
     _check_list(list_kind, cause)
     existing = _open_entry(org, list_kind, cause)
     if existing is not None:
@@ -237,10 +245,10 @@ def listing_propose(
         list_kind=list_kind,
         cause=cause,
         detail=detail,
-        listed_on=on or svc.today(),
+        listed_on=on or today(),
         state=ListingState.PROPOSED,
         promoted_from=promoted_from,
-        recorded_by=svc.actor_label(actor),
+        recorded_by=actor_label(actor),
     )
     audit.record(
         actor=actor,
@@ -260,12 +268,11 @@ def listing_confirm(
     authority: str = "",
     decision_no: str = "",
 ) -> CreditListing:
-    svc = _svc()
-    svc.require(actor, "orgs.manage_listing", listing.org)
+    require(actor, "orgs.manage_listing", listing.org)
     if listing.state != ListingState.PROPOSED:
         raise ValidationError({"state": _("只有待审核的记录可以确认")})
     listing.state = ListingState.CONFIRMED
-    listing.listed_on = svc._check_past(listed_on or svc.today(), "listed_on", _("列入日期"))
+    listing.listed_on = check_past(listed_on or today(), "listed_on", _("列入日期"))
     listing.authority = authority or listing.authority
     listing.decision_no = decision_no or listing.decision_no
     listing.save()
@@ -275,8 +282,7 @@ def listing_confirm(
 
 @transaction.atomic
 def listing_reject(*, actor: Any, listing: CreditListing, reason: str) -> CreditListing:
-    svc = _svc()
-    svc.require(actor, "orgs.manage_listing", listing.org)
+    require(actor, "orgs.manage_listing", listing.org)
     if listing.state != ListingState.PROPOSED:
         raise ValidationError({"state": _("只有待审核的记录可以不予列入")})
     if not (reason or "").strip():
@@ -300,11 +306,10 @@ def listing_remove(
 ) -> CreditListing:
     """移出名录. With a verified rectification the removal is due within 5 working days of it
     (民政部令60号 art. 7); a later removal is still recorded and the page shows it was late."""
-    svc = _svc()
-    svc.require(actor, "orgs.manage_listing", listing.org)
+    require(actor, "orgs.manage_listing", listing.org)
     if not listing.in_force:
         raise ValidationError({"state": _("该记录不在名录中，无需移出")})
-    svc._check_past(removed_on, "removed_on", _("移出日期"))
+    check_past(removed_on, "removed_on", _("移出日期"))
     if removed_on < listing.listed_on:
         raise ValidationError({"removed_on": _("移出日期不能早于列入日期")})
     if rectified_on is not None:

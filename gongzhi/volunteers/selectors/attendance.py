@@ -1,0 +1,60 @@
+"""Reads of the check-in hot path (issue 7: a 2,000-person event scanning one code).
+
+Written as one hand-made statement: building this join with the ORM cost ~2 ms of Python
+per request (measured with `time.process_time`, SQLite), the statement itself ~0.05 ms.
+The result is the same model instances the ORM would give (`Model.from_db`, only the
+columns read; others load on access as deferred fields).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+
+from gongzhi.volunteers.models import Enrollment, Shift, Volunteer
+from gongzhi.volunteers.sqlrows import instance, table, to_aware
+
+_CHECKIN_SQL = """
+SELECT e.id, e.shift_id, e.volunteer_id, e.status, e.checked_in_at, e.checked_out_at,
+       e.checkin_method, s.starts_at, s.ends_at, v.consent_version
+FROM {enrollment} e
+JOIN {shift} s ON s.id = e.shift_id
+JOIN {volunteer} v ON v.id = e.volunteer_id
+WHERE s.checkin_token = %s AND v.user_id = %s
+"""
+
+
+def checkin_enrollment(*, user: Any, token: str) -> Enrollment | None:
+    """The caller's own enrollment in the shift whose code they scanned, with what check-in
+    needs: the shift's times and the volunteer's consent version. None when there is none
+    (the caller then says why: no profile, unknown code or not enrolled).
+
+    Scope: a volunteer reaches only their own enrollment (the join on their account).
+    Index path: the shift by its unique token, the volunteer by the unique account link,
+    the enrollment by the unique (shift, volunteer) pair.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    sql = _CHECKIN_SQL.format(
+        enrollment=table(Enrollment), shift=table(Shift), volunteer=table(Volunteer)
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [token, user.pk])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    eid, shift_id, volunteer_id, status, cin, cout, method, starts, ends, consent = row
+    e = instance(
+        Enrollment,
+        id=eid,
+        shift_id=shift_id,
+        volunteer_id=volunteer_id,
+        status=status,
+        checked_in_at=to_aware(cin),
+        checked_out_at=to_aware(cout),
+        checkin_method=method,
+    )
+    e.shift = instance(Shift, id=shift_id, starts_at=to_aware(starts), ends_at=to_aware(ends))
+    e.volunteer = instance(Volunteer, id=volunteer_id, consent_version=consent, user_id=user.pk)
+    return e
