@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.apps import apps
@@ -40,15 +41,38 @@ def _model(label: str) -> Any:
         return None
 
 
+_REPORT_FIELDS = (
+    "org_id",
+    "employees",
+    "social_workers",
+    "other_professionals",
+    "has_union",
+    "has_youth_league",
+    "has_women_federation",
+)
+_reports_memo: dict[tuple[tuple[int, ...], int], dict[int, Any]] = {}
+
+
 def _latest_reports(org_ids: list[int], year: int) -> dict[int, Any]:
+    """Each organisation's latest annual report up to `year`: the fields the index reads.
+
+    Three indicators read them; `score_orgs` keeps one copy per call (values, not model
+    instances: building 25,000 report objects was most of the index page's time).
+    """
     AnnualReport = _model("orgs.AnnualReport")
     if AnnualReport is None:
         return {}
+    memo_key = (tuple(org_ids), year)
+    if memo_key in _reports_memo:
+        return _reports_memo[memo_key]
     out: dict[int, Any] = {}
-    for r in AnnualReport.objects.filter(org_id__in=org_ids, year__lte=year).order_by(
-        "org_id", "year"
+    for r in (
+        AnnualReport.objects.filter(org_id__in=org_ids, year__lte=year)
+        .order_by("org_id", "year")
+        .values(*_REPORT_FIELDS)
     ):
-        out[r.org_id] = r
+        out[r["org_id"]] = SimpleNamespace(**r)
+    _reports_memo[memo_key] = out
     return out
 
 
@@ -248,10 +272,13 @@ def score_orgs(
     )
     ids = [o[0] for o in orgs]
     values: dict[str, Values | None] = {}
-    for dim in config.dimensions:
-        for ind in dim.indicators:
-            fn = _providers.get(ind.key)
-            values[ind.key] = fn(ids, year) if fn and ids else None
+    try:
+        for dim in config.dimensions:
+            for ind in dim.indicators:
+                fn = _providers.get(ind.key)
+                values[ind.key] = fn(ids, year) if fn and ids else None
+    finally:
+        _reports_memo.clear()
     out: list[OrgScore] = []
     for org_id, name, area_code in orgs:
         dims = []

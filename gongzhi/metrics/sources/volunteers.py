@@ -179,10 +179,54 @@ for _code, _label in vrules.current().categories:
 
 
 # --- stars: volunteers whose approved hours up to the date reach each threshold ------------------
+def _levels_sql() -> tuple[str, list[Any]]:
+    """A SELECT of (figure, level, threshold minutes), one row per star level."""
+    levels = list(enumerate(vrules.current().star_thresholds_hours, start=1))
+    sql = " UNION ALL ".join(
+        [
+            "SELECT CAST(%s AS varchar(40)) AS figure, CAST(%s AS integer) AS k, "
+            "CAST(%s AS bigint) AS t"
+        ]
+        * len(levels)
+    )
+    params: list[Any] = []
+    for k, hours in levels:
+        params += [f"stars_{k}", k, hours * 60]
+    return sql, params
+
+
 def _stage_stars() -> list[tuple[str, Sequence[Any]]]:
-    """+1 on the day a volunteer's running approved total reaches a level's threshold (and
-    -1 should it fall below again), the definition of volunteers.figures.star_distribution,
-    for all levels in one pass.
+    """+1 for each level a volunteer reaches on a day, -1 for each they fall below — the
+    definition of volunteers.figures.star_distribution — from the volunteers app's star
+    summary (`StarStep`: the days a volunteer's level changed, in their home area, kept by
+    the hours services in the same transaction): a GROUP BY over the steps, never the
+    ledger. A summary computed with other thresholds than today's (a rules change not yet
+    rebuilt) is not used; the ledger is walked instead, as the figure itself then does.
+    """
+    from gongzhi.volunteers import stars
+    from gongzhi.volunteers.models import StarState, StarStep
+
+    state = StarState.objects.filter(key="stars").values_list("thresholds_minutes", flat=True)
+    found = state.first()
+    if found is not None and list(found) != stars.thresholds_minutes():
+        return _walk_ledger()
+    table = connection.ops.quote_name(StarStep._meta.db_table)
+    levels, params = _levels_sql()
+    sql = f"""
+    WITH th AS ({levels})
+    SELECT th.figure, substr(s.area_code, 1, 12), s.day,
+           SUM(CASE WHEN s.stars >= th.k THEN 1 ELSE -1 END)
+    FROM {table} s JOIN th
+      ON (s.previous < th.k AND s.stars >= th.k) OR (s.previous >= th.k AND s.stars < th.k)
+    GROUP BY th.figure, substr(s.area_code, 1, 12), s.day
+    """
+    return [(sql, params)]
+
+
+def _walk_ledger() -> list[tuple[str, Sequence[Any]]]:
+    """The star changes from the ledger itself, while the star summary is not for today's
+    thresholds: +1 on the day a volunteer's running approved total reaches a level's
+    threshold (and -1 should it fall below again), for all levels in one pass.
 
     Only volunteers whose total (`approved_minutes`, which the volunteers app keeps equal
     to the approved ledger) reaches the first level are walked: a reversal carries its
@@ -194,10 +238,7 @@ def _stage_stars() -> list[tuple[str, Sequence[Any]]]:
     """
     h = connection.ops.quote_name(HoursEntry._meta.db_table)
     v = connection.ops.quote_name(Volunteer._meta.db_table)
-    levels = list(enumerate(vrules.current().star_thresholds_hours, start=1))
-    thresholds = " UNION ALL ".join(
-        ["SELECT CAST(%s AS varchar(40)) AS figure, CAST(%s AS bigint) AS t"] * len(levels)
-    )
+    levels, level_params = _levels_sql()
     sql = f"""
     WITH cand AS (SELECT id FROM {v} WHERE approved_minutes >= %s),
          d AS (SELECT x.volunteer_id, x.service_date AS day, SUM(x.minutes) AS m
@@ -209,16 +250,14 @@ def _stage_stars() -> list[tuple[str, Sequence[Any]]]:
                FROM d),
          l AS (SELECT volunteer_id, day, cum,
                COALESCE(LAG(cum) OVER (PARTITION BY volunteer_id ORDER BY day), 0) AS prev FROM c),
-         th AS ({thresholds})
+         th AS ({levels})
     SELECT th.figure, substr(vv.area_code, 1, 12), l.day, CASE WHEN l.cum >= th.t THEN 1 ELSE -1 END
     FROM l JOIN {v} vv ON vv.id = l.volunteer_id
     JOIN th ON (l.prev < th.t AND l.cum >= th.t) OR (l.prev >= th.t AND l.cum < th.t)
     """
     approved = EntryStatus.APPROVED.value
-    params: list[Any] = [levels[0][1] * 60, approved]
-    for k, hours in levels:
-        params += [f"stars_{k}", hours * 60]
-    return [(sql, params)]
+    first = vrules.current().star_thresholds_hours[0] * 60
+    return [(sql, [first, approved, *level_params])]
 
 
 STARS = Family("stars", sql=_stage_stars)
@@ -244,7 +283,7 @@ for _k, _hours in enumerate(vrules.current().star_thresholds_hours, start=1):
             _count_stars(_k),
             family=STARS,
             # A volunteer's stars count where the volunteer lives now (star_distribution).
-            watch=["volunteers.HoursEntry", "volunteers.Volunteer"],
+            watch=["volunteers.HoursEntry", "volunteers.Volunteer", "volunteers.StarStep"],
             order=85 + _k,
         )
     )

@@ -155,3 +155,26 @@ def test_a_reversal_takes_the_star_back_from_the_entrys_date(
         got = selectors.figures_as_of(city_user, day, keys=["stars_1"])
         assert got == selectors.figures_from_base(city_user, day, keys=["stars_1"])
         assert got == {"stars_1": 0}, day
+
+
+def test_stars_are_staged_from_the_ledger_while_the_star_summary_is_for_old_thresholds(
+    small_stars: Any, street_areas: Any, city_user: Any
+) -> None:
+    # A rules change not yet rebuilt (rebuild_stars): the figure reads the ledger, and so
+    # does its summary's rebuild.
+    from gongzhi.volunteers.models import StarState
+
+    team = f.team(street_areas["a"].code)
+    v = f.volunteer(street_areas["a"].code, registered_on=TODAY - dt.timedelta(days=30))
+    day = TODAY - dt.timedelta(days=10)
+    e = services.hours_record(
+        actor="t", volunteer=v, team=team, minutes=130, service_date=day, content="服务"
+    )
+    services.hours_approve(actor="t", entry_ids=[e.pk])
+    StarState.objects.update_or_create(key="stars", defaults={"thresholds_minutes": [1, 2]})
+    keys = ["stars_1", "stars_2", "stars_3"]
+    summaries.refresh(keys)
+    for probe in (day - dt.timedelta(days=1), day):
+        got = selectors.figures_as_of(city_user, probe, keys=keys)
+        assert got == selectors.figures_from_base(city_user, probe, keys=keys), probe
+    assert got == {"stars_1": 1, "stars_2": 1, "stars_3": 0}
