@@ -217,9 +217,9 @@ class VolunteerImporter(Importer):
         counts = Counts()
         existing = {
             found[1]: found
-            for found in Volunteer.objects.filter(
-                id_number_bidx__in=[r["bidx"] for r in rows]
-            ).values_list(*COMPARED)
+            for found in Volunteer.objects.exclude(id_number_bidx="")  # the index's condition
+            .filter(id_number_bidx__in=[r["bidx"] for r in rows])
+            .values_list(*COMPARED)
         }
         wanted: dict[str, int] = {}
         for r in rows:
@@ -354,8 +354,10 @@ class HoursImporter(Importer):
             ):
                 self.by_number[number] = pk
         for chunk in iter_chunks(sorted(bidxs), BATCH):
-            for pk, bidx, number in Volunteer.objects.filter(id_number_bidx__in=chunk).values_list(
-                "pk", "id_number_bidx", "number"
+            for pk, bidx, number in (
+                Volunteer.objects.exclude(id_number_bidx="")  # the index's condition
+                .filter(id_number_bidx__in=chunk)
+                .values_list("pk", "id_number_bidx", "number")
             ):
                 self.by_bidx[bidx] = (pk, number)
         codes = {r["team_code"] for r in rows}

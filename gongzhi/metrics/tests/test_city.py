@@ -46,6 +46,29 @@ def test_volunteer_totals_equal_their_ledger(city: Any) -> None:
     )
 
 
+def test_the_volunteers_star_summary_is_built_with_the_city(city: Any) -> None:
+    """The hours are COPYed past the services, so the load rebuilds the star summary."""
+    from collections import Counter
+
+    from django.db.models import Sum
+
+    from gongzhi.volunteers import stars
+    from gongzhi.volunteers.models import HoursEntry
+    from gongzhi.volunteers.rules_config import stars_for_minutes
+
+    for day in (dt.date(2019, 6, 15), AS_OF):
+        for prefix in ("", "430405"):
+            totals = (
+                HoursEntry.objects.filter(status="approved", service_date__lte=day)
+                .filter(volunteer__area_code__startswith=prefix)
+                .values("volunteer_id")
+                .annotate(m=Sum("minutes"))
+                .values_list("m", flat=True)
+            )
+            levels = Counter(stars_for_minutes(m) for m in totals)
+            assert stars.counts_as_of(day, prefix) == {k: levels[k] for k in range(1, 6)}
+
+
 def test_generated_people_have_valid_id_numbers(city: Any) -> None:
     from stdnum.cn import ric
 

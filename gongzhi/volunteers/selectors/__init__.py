@@ -100,7 +100,9 @@ def volunteer_search(*, user: Any, query: str, limit: int = 20) -> list[Voluntee
     compact = re.sub(r"[\s\-]", "", q)
     if ID_RE.match(compact):
         # A whole ID number: equality on its blind index (the number is never stored in clear).
-        parts.append(base.filter(id_number_bidx=pii.bidx_for(compact, "id_number")))
+        # The partial unique index serves queries that repeat its condition (SQLite).
+        bidx = pii.bidx_for(compact, "id_number")
+        parts.append(base.exclude(id_number_bidx="").filter(id_number_bidx=bidx))
     elif PHONE_RE.match(compact):
         parts.append(base.filter(phone_bidx=pii.bidx_for(compact, "phone")))
     elif q.isdecimal() and len(q) == 4:

@@ -181,7 +181,8 @@ def _validated(volunteer: Volunteer, field: str, value: str) -> str:
         except ValidationError:
             raise ValidationError({"new_value": _("不是有效的居民身份证号码")}) from None
         taken = (
-            Volunteer.objects.filter(id_number_bidx=pii.bidx_for(norm, "id_number"))
+            Volunteer.objects.exclude(id_number_bidx="")  # the partial index's condition
+            .filter(id_number_bidx=pii.bidx_for(norm, "id_number"))
             .exclude(pk=volunteer.pk)
             .exists()
         )

@@ -273,3 +273,30 @@ def test_imported_approved_hours_and_home_moves_keep_the_star_summary_equal_to_t
     maintained = stars.snapshot()
     stars.rebuild()
     assert stars.snapshot() == maintained
+
+
+def test_look_ups_by_id_number_use_the_unique_index_not_a_table_scan():
+    """The unique index is partial (blank ID numbers allowed): SQLite uses it only when the
+    query repeats its condition, PostgreSQL not for IN lists over 100 values."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = _rows(3)
+    _import("volunteers", _csv(rows))
+    with CaptureQueriesContext(connection) as ctx:
+        _import("volunteers", _csv(rows))
+        f.volunteer(id_number=f.id_number(990))
+    lookups = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT")
+        and ('"id_number_bidx" IN' in q["sql"] or '"id_number_bidx" = ' in q["sql"])
+    ]
+    assert len(lookups) >= 2
+    for sql in lookups:
+        assert 'NOT ("volunteers_volunteer"."id_number_bidx" = ' in sql
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "volunteer_unique_id_number" in plan and "SCAN volunteers_volunteer" not in plan
