@@ -85,6 +85,16 @@ def _syllables(text: str) -> list[str]:
     return out
 
 
+def lazy_syllables(text: str, errors: Callable[[str], Any]) -> list[str]:
+    """pypinyin's `lazy_pinyin(text, errors=errors)` through the per-word cache above.
+
+    For callers that need their own `errors` (the organisations' name keys keep one item per
+    character): organisation names share their words (衡阳市, 协会, 服务中心), so at an import
+    of a city's 3,000 names most words are converted once (issue 3: import in <= 5 s).
+    """
+    return _pinyin.lazy_pinyin(text, errors=errors)
+
+
 def pinyin_keys(text: str) -> tuple[str, str]:
     """(full pinyin without spaces, initials), lower case, for prefix/contains search."""
     simple = to_simplified(text)

@@ -21,9 +21,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from pypinyin import lazy_pinyin
 
-from gongzhi.core.textkeys import to_simplified
+from gongzhi.core.textkeys import lazy_syllables, to_simplified
 from gongzhi.orgs.models import OrgNameKey
 
 _HAN = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -43,9 +42,9 @@ def _each(chars: str) -> Any:
 
 def _syllables(text: str) -> list[str]:
     """One item per character: a Chinese character's pinyin, anything else as it is."""
-    items = lazy_pinyin(text, errors=_each)
+    items = lazy_syllables(text, _each)
     if len(items) != len(text):  # never seen; keep one item per character whatever happens
-        items = [(lazy_pinyin(c, errors=_each) or [c])[0] for c in text]
+        items = [(lazy_syllables(c, _each) or [c])[0] for c in text]
     return items
 
 

@@ -32,3 +32,23 @@ def test_pinyin_keys_are_pypinyin_s_own_reading_of_the_whole_text(text):
 def test_a_phrase_inside_a_name_is_read_as_the_phrase():
     assert pinyin_keys("朱重庆") == ("zhuchongqing", "zcq")
     assert pinyin_keys("張長江") == ("zhangchangjiang", "zcj")
+
+
+def test_cached_syllables_agree_with_pypinyin_on_repeated_and_mixed_names():
+    from pypinyin import lazy_pinyin
+
+    from gongzhi.core.textkeys import lazy_syllables
+
+    def each(chars):
+        return list(chars)
+
+    names = [
+        "衡阳市会计协会",
+        "衡阳市银行业协会",
+        "行走者户外运动俱乐部",
+        "3D打印协会（衡阳）",
+        "开会·会计",
+    ]
+    # Twice over: the second pass is answered from the per-word cache and must not differ.
+    for name in names + names:
+        assert lazy_syllables(name, each) == lazy_pinyin(name, errors=each)
