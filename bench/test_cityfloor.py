@@ -31,6 +31,28 @@ def _count(url: str, table: str) -> int:
         return int(row[0])
 
 
+def _indexes(url: str, table: str) -> set[str]:
+    if url.startswith("sqlite"):
+        con = sqlite3.connect(str(dj_database_url.parse(url)["NAME"]))
+        try:
+            rows = con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,)
+            ).fetchall()
+        finally:
+            con.close()
+        return {r[0] for r in rows}
+    import psycopg
+
+    with psycopg.connect(url) as pg:
+        found = pg.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = %s"
+            " UNION ALL SELECT conname FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'f'",
+            (table, table),
+        ).fetchall()
+        return {r[0] for r in found}
+
+
 @pytest.fixture
 def two_databases(tmp_path: Path) -> Any:
     dbs = BenchDatabases(tmp_path)
@@ -39,7 +61,9 @@ def two_databases(tmp_path: Path) -> Any:
     dbs.drop_all()
 
 
-def test_the_floor_writes_the_same_rows_the_load_wrote(two_databases: Any, tmp_path: Path) -> None:
+def test_the_floor_writes_the_same_rows_the_load_wrote_and_rebuilds_big_tables_indexes(
+    two_databases: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     main, floor = two_databases
     before = cityfloor.snapshot(main)
     # GONGZHI_TESTING: fast password hashing for the demo accounts (settings.py).
@@ -57,8 +81,18 @@ def test_the_floor_writes_the_same_rows_the_load_wrote(two_databases: Any, tmp_p
     # The small demo adds synthetic units below the real counties, users and audit events.
     assert written["areas_area"] > 0 and written["accounts_user"] > 0
 
+    # areas_area (hundreds of rows) counts as big here, accounts_user (a dozen) does not: the
+    # floor drops the big table's indexes and keys, writes, and must leave the schema as it was.
+    assert written["areas_area"] > written["accounts_user"]
+    monkeypatch.setattr(cityfloor, "BIG_TABLE", written["areas_area"])
+    schema = _indexes(floor, "areas_area")
+    assert len(schema) > 1  # the primary key and at least one secondary index or key
+
     result = cityfloor.write_floor(floor, dumps)
 
+    assert "areas_area" in result["indexes_deferred_on"]
+    assert "accounts_user" not in result["indexes_deferred_on"]
+    assert _indexes(floor, "areas_area") == schema
     assert result["rows"] == sum(written.values()) and result["seconds"] > 0
     assert result["method"] == ("executemany" if main.startswith("sqlite") else "COPY")
     for table in ("areas_area", "accounts_user", "accounts_membership"):
