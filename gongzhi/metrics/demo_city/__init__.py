@@ -86,10 +86,9 @@ def _load(
     from gongzhi.metrics import summaries
     from gongzhi.metrics.demo_city import geography, orgs_stage, stages
     from gongzhi.metrics.demo_city.volunteer_load import default_workers
-    from gongzhi.orgs.models import SocialOrg
-    from gongzhi.party.models import PartyMember
+    from gongzhi.metrics.models import Delta
     from gongzhi.volunteers import stars
-    from gongzhi.volunteers.models import HoursEntry, Volunteer
+    from gongzhi.volunteers.models import StarStep, StarTally
 
     with transaction.atomic():
         geo = timed(
@@ -113,12 +112,12 @@ def _load(
         report["cpu_seconds"].update(ctx.cpu_seconds)
         committing = time.perf_counter()
     report["seconds"]["commit"] = round(time.perf_counter() - committing, 2)
-    # Statistics of the big tables for the rebuilds below, then of everything for the pages.
-    timed("analyze", lambda: analyze(Volunteer, HoursEntry, SocialOrg, PartyMember))
+    # Statistics of every table for the rebuilds below, then of the summaries they wrote.
+    timed("analyze", analyze)
     # The hours were COPYed past the services: the volunteers' star summary is rebuilt too.
     timed("stars", stars.rebuild)
     timed("summaries", summaries.refresh)
-    timed("analyze_all", analyze)
+    timed("analyze_summaries", lambda: analyze(Delta, StarStep, StarTally))
 
 
 @contextmanager
