@@ -34,6 +34,7 @@ class CityContext:
     covered: set[int] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # parts of stages, for the report
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process's, by part
 
     def area_id(self, code: str) -> int:
         if not self.area_ids:

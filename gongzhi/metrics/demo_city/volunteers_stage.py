@@ -216,6 +216,7 @@ def write_volunteers(ctx: Any) -> None:
     done = entries = 0
     waited = wrote = 0.0
     indexes = deferred_indexes(Volunteer, HoursEntry)
+    cpu_started = time.process_time()
     with indexes:
         mark = time.perf_counter()
         for chunk in load.drawn_chunks(plan, ctx.workers):
@@ -229,10 +230,12 @@ def write_volunteers(ctx: Any) -> None:
             if ctx.progress:
                 ctx.progress("志愿者", done, plan.total)
         sink.close()
-        rebuild = time.perf_counter()
+        rebuild, cpu_rebuild = time.perf_counter(), time.process_time()
     ctx.seconds["volunteers.waiting_for_workers"] = round(waited, 2)
     ctx.seconds["volunteers.writing"] = round(wrote, 2)
     ctx.seconds["volunteers.indexes"] = round(time.perf_counter() - rebuild, 2)
+    ctx.cpu_seconds["volunteers.loading"] = round(cpu_rebuild - cpu_started, 2)
+    ctx.cpu_seconds["volunteers.indexes"] = round(time.process_time() - cpu_rebuild, 2)
     ctx.counts["volunteers"], ctx.counts["hours_entries"] = done, entries
     for key, last in numbers.counters().items():
         Counter.objects.update_or_create(key=key, defaults={"last": last})

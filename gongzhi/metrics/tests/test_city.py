@@ -258,3 +258,17 @@ def test_generated_transfers_count_in_the_district_of_each_date(city: Any, city_
             assert got == {"party_members": want}, (day, unit)
         total = selectors.figures_as_of(city_user, day, keys=["party_members"])["party_members"]
         assert total == six_figures_sql(day)["party_members"]
+
+
+def test_the_load_leaves_planner_statistics_of_the_ledger(city: Any) -> None:
+    # Rows went in by COPY / bulk INSERTs: without ANALYZE the planner guesses (issue 6).
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'volunteers_hoursentry'")
+        else:
+            cur.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'volunteers_hoursentry'")
+        assert cur.fetchone()[0] > 0
+    assert {"commit", "analyze", "analyze_summaries"} <= set(city["seconds"])
+    assert city["cpu_seconds"]["volunteers.indexes"] >= 0

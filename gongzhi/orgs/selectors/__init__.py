@@ -23,9 +23,10 @@ Registry list and records
 
 Figures as of a date (the dashboards; `within` is an area-code prefix such as "430405",
 matched against the domicile *as it was on that date*; scope is the user's current scope)
-    orgs_registered_as_of(*, user, as_of, within=None) -> QuerySet[SocialOrg]
+    orgs_registered_as_of(*, user, as_of, within=None, fields=AT_FIELDS) -> QuerySet[SocialOrg]
         registered/filed on or before `as_of` and not deregistered by then, annotated with
-        `name_at`, `kind_at`, `area_code_at`, `industry_at` (the registry's values that day).
+        `name_at`, `kind_at`, `area_code_at`, `industry_at` (the registry's values that day;
+        `fields` picks which, all by default).
     org_count_as_of(*, user, as_of, within=None) -> int
     counts_by_kind(*, user, as_of, within=None) -> dict[kind, int]
     counts_by_district(*, user, as_of, within=None) -> dict[12-digit county code, int]

@@ -43,17 +43,23 @@ def _field_at(field: str, as_of: dt.date) -> Coalesce:
     )
 
 
+AT_FIELDS = ("name", "kind", "area_code", "industry")
+
+
 def orgs_registered_as_of(
-    *, user: Any, as_of: dt.date, within: str | None = None
+    *,
+    user: Any,
+    as_of: dt.date,
+    within: str | None = None,
+    fields: tuple[str, ...] = AT_FIELDS,
 ) -> QuerySet[SocialOrg]:
+    """`fields`: the `<field>_at` values to annotate. Each is a correlated subquery that
+    Django builds and compiles on every call (most of the time of a count on a small
+    registry), so the counts below ask only for the ones they group or filter by."""
     qs = restrict(SocialOrg.objects.all(), user).filter(registered_on__lte=as_of)
     qs = qs.filter(Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=as_of))
-    qs = qs.annotate(
-        name_at=_field_at("name", as_of),
-        kind_at=_field_at("kind", as_of),
-        area_code_at=_field_at("area_code", as_of),
-        industry_at=_field_at("industry", as_of),
-    )
+    wanted = set(fields) | ({"area_code"} if within else set())
+    qs = qs.annotate(**{f"{f}_at": _field_at(f, as_of) for f in AT_FIELDS if f in wanted})
     if within:
         qs = qs.filter(area_code_at__startswith=_within_prefix(within))
     return qs
@@ -70,8 +76,8 @@ def _within_prefix(code: str) -> str:
     return code
 
 
-def _as_of(user: Any, as_of: dt.date, within: str | None) -> QuerySet[SocialOrg]:
-    return orgs_registered_as_of(user=user, as_of=as_of, within=within)
+def _as_of(user: Any, as_of: dt.date, within: str | None, *fields: str) -> QuerySet[SocialOrg]:
+    return orgs_registered_as_of(user=user, as_of=as_of, within=within, fields=fields)
 
 
 def org_count_as_of(*, user: Any, as_of: dt.date, within: str | None = None) -> int:
@@ -87,16 +93,16 @@ def _grouped(qs: QuerySet, key: Any) -> dict[str, int]:
 
 
 def counts_by_kind(*, user: Any, as_of: dt.date, within: str | None = None) -> dict[str, int]:
-    return _grouped(_as_of(user, as_of, within), F("kind_at"))
+    return _grouped(_as_of(user, as_of, within, "kind"), F("kind_at"))
 
 
 def counts_by_district(*, user: Any, as_of: dt.date, within: str | None = None) -> dict[str, int]:
-    grouped = _grouped(_as_of(user, as_of, within), Substr("area_code_at", 1, 6))
+    grouped = _grouped(_as_of(user, as_of, within, "area_code"), Substr("area_code_at", 1, 6))
     return {f"{k}000000": n for k, n in grouped.items()}
 
 
 def counts_by_industry(*, user: Any, as_of: dt.date, within: str | None = None) -> dict[str, int]:
-    return _grouped(_as_of(user, as_of, within), F("industry_at"))
+    return _grouped(_as_of(user, as_of, within, "industry"), F("industry_at"))
 
 
 def _report_year_for(as_of: dt.date) -> int:
@@ -124,14 +130,14 @@ def employees_as_of(*, user: Any, as_of: dt.date, within: str | None = None) -> 
 
 
 def _four_builds(
-    user: Any, as_of: dt.date, within: str | None
+    user: Any, as_of: dt.date, within: str | None, *fields: str
 ) -> tuple[QuerySet[SocialOrg], dict[str, Count]]:
     latest = latest_report(upto_year=_report_year_for(as_of))
 
     def at(field: str, output: Any) -> Subquery:
         return Subquery(latest.values(field)[:1], output_field=output)
 
-    qs = _as_of(user, as_of, within).annotate(
+    qs = _as_of(user, as_of, within, *fields).annotate(
         l_party=at("has_party_org", BooleanField()),
         l_union=at("has_union", BooleanField()),
         l_union_on=at("union_on", DateField()),
@@ -164,7 +170,7 @@ def four_builds_by_district(
     *, user: Any, as_of: dt.date, within: str | None = None
 ) -> dict[str, dict[str, int]]:
     """`four_builds_as_of` for each county/district (12-digit code) in one query."""
-    qs, counts = _four_builds(user, as_of, within)
+    qs, counts = _four_builds(user, as_of, within, "area_code")
     rows = (
         qs.order_by().values(k=Substr("area_code_at", 1, 6)).annotate(**counts).values("k", *counts)
     )

@@ -56,12 +56,14 @@ class HoursEntry(models.Model):
         verbose_name=_("志愿者"),
         on_delete=models.PROTECT,
         related_name="hours",
+        db_index=False,  # hours_vol_date leads with it
     )
     team = models.ForeignKey(
         "volunteers.Team",
         verbose_name=_("记录单位（队伍）"),
         on_delete=models.PROTECT,
         related_name="hours",
+        db_index=False,  # hours_team_status leads with it
     )
     activity = models.ForeignKey(
         "volunteers.Activity",
@@ -70,6 +72,9 @@ class HoursEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # No query selects entries by activity (they are by shift, volunteer, team or area)
+        # and activities are never deleted: an index here is only a cost on every write.
+        db_index=False,
     )
     shift = models.ForeignKey(
         "volunteers.Shift",
@@ -78,6 +83,7 @@ class HoursEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="hours",
+        db_index=False,  # hours_shift_vol leads with it
     )
     enrollment = models.ForeignKey(
         "volunteers.Enrollment",
@@ -86,6 +92,9 @@ class HoursEntry(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="hours",
+        # Only attendance entries have one, and they are looked up through the partial unique
+        # index hours_one_attendance_per_enrollment (enrollments are never deleted).
+        db_index=False,
     )
     kind = models.CharField(
         _("类型"), max_length=10, choices=EntryKind.choices, default=EntryKind.ENTRY
@@ -113,7 +122,9 @@ class HoursEntry(models.Model):
     )
     reason = models.CharField(_("冲正原因"), max_length=200, blank=True)
     # A stable key for imported rows, so importing the same file twice adds nothing.
-    import_key = models.CharField(_("导入键"), max_length=40, null=True, blank=True, unique=True)
+    # Unique where set (Meta): a partial index, not one over millions of NULLs (nor
+    # PostgreSQL's extra LIKE index of a unique CharField, never used for an equality key).
+    import_key = models.CharField(_("导入键"), max_length=40, null=True, blank=True)
     recorded_at = models.DateTimeField(_("记录时间"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,6 +133,7 @@ class HoursEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index of the non-null ones (Meta)
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -131,6 +143,7 @@ class HoursEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index of the non-null ones (Meta)
     )
     decision_note = models.CharField(_("审核意见"), max_length=200, blank=True)
 
@@ -149,6 +162,11 @@ class HoursEntry(models.Model):
                 condition=models.Q(source="attendance", kind="entry"),
                 name="hours_one_attendance_per_enrollment",
             ),
+            models.UniqueConstraint(
+                fields=["import_key"],
+                condition=models.Q(import_key__isnull=False),
+                name="hours_unique_import_key",
+            ),
             models.CheckConstraint(
                 condition=(models.Q(kind="entry", minutes__gt=0, reverses__isnull=True))
                 | (
@@ -160,7 +178,12 @@ class HoursEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["volunteer", "service_date"], name="hours_vol_date"),
-            models.Index(fields=["area_code", "service_date"], name="hours_area_date"),
+            # Scope filter `area_code LIKE 'prefix%'`: pattern ops on PostgreSQL (see Volunteer).
+            models.Index(
+                fields=["area_code", "service_date"],
+                name="hours_area_date",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
             models.Index(fields=["team", "status", "service_date"], name="hours_team_status"),
             models.Index(fields=["shift", "volunteer"], name="hours_shift_vol"),
             # figures.star_distribution(as_of=...) corrects the running totals by the approved
@@ -169,6 +192,27 @@ class HoursEntry(models.Model):
                 fields=["service_date", "volunteer"],
                 name="hours_approved_date",
                 condition=models.Q(status="approved"),
+            ),
+            # Entries an organisation organised (its scope, `owner_org_id IN (...)`): its
+            # ledger by status, and the evaluation index's hours per staff (metrics.index:
+            # approved minutes in a year, read from the index alone, minutes is its last
+            # column). Community teams' entries have none and are not in it.
+            models.Index(
+                fields=["owner_org_id", "status", "service_date", "minutes"],
+                name="hours_org_status",
+                condition=models.Q(owner_org_id__isnull=False),
+            ),
+            # Users are almost never recorded on bulk-loaded entries: index the ones that are,
+            # so deleting a user (SET_NULL) is still an index look-up, not a ledger scan.
+            models.Index(
+                fields=["recorded_by"],
+                name="hours_recorded_by",
+                condition=models.Q(recorded_by__isnull=False),
+            ),
+            models.Index(
+                fields=["decided_by"],
+                name="hours_decided_by",
+                condition=models.Q(decided_by__isnull=False),
             ),
         ]
 

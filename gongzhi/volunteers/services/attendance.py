@@ -22,6 +22,7 @@ from gongzhi.volunteers import rules_config
 from gongzhi.volunteers.models import (
     Enrollment,
     EnrollmentStatus,
+    EntryKind,
     EntrySource,
     HoursEntry,
     Shift,
@@ -165,7 +166,10 @@ def enrollment_checkout(
     if not e.checked_in_at:
         raise ValidationError({"enrollment": _("尚未签到，不能签退")})
     if e.checked_out_at:
-        return HoursEntry.objects.filter(enrollment=e, source=EntrySource.ATTENDANCE).first()
+        # The partial unique index's own condition, so the look-up is an index probe.
+        return HoursEntry.objects.filter(
+            enrollment=e, source=EntrySource.ATTENDANCE, kind=EntryKind.ENTRY
+        ).first()
     e.checked_out_at = max(now, e.checked_in_at)
     e.save(update_fields=["checked_out_at"])
     minutes = attended_minutes(e.shift, e.checked_in_at, e.checked_out_at)
