@@ -54,7 +54,12 @@ class TokenAuth(HttpBearer):
         # writing it on every call made each API request a write (one more turn of SQLite's
         # single write lock per check-in under load: docs/performance.md).
         if user.gz_stale:
-            ApiToken.objects.filter(pk=user.gz_token_id).update(last_used_at=now)
+            with connection.cursor() as cur:  # by hand, as the SELECT above (~0.2 ms less)
+                cur.execute(
+                    f"UPDATE {ops.quote_name(ApiToken._meta.db_table)} "
+                    "SET last_used_at = %s WHERE id = %s",
+                    [ops.adapt_datetimefield_value(now), user.gz_token_id],
+                )
         request.user = user
         return user
 

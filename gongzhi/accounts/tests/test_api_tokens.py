@@ -18,6 +18,10 @@ def test_a_token_authenticates_api_calls_until_it_is_revoked(user_a, client_of):
     anonymous = Client()
     me = anonymous.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert me.status_code == 200 and me.json()["username"] == "district_a"
+    used = ApiToken.objects.get(pk=created.json()["id"]).last_used_at
+    assert used is not None  # touched on first use, then at most once a minute
+    anonymous.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert ApiToken.objects.get(pk=created.json()["id"]).last_used_at == used
     assert (
         client_of(user_a).delete(f"/api/v1/accounts/tokens/{created.json()['id']}").status_code
         == 204
