@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -60,7 +61,7 @@ class TokenAuth(HttpBearer):
             # synchronous commit beside its own write.
             # Only in a transaction of its own: inside a caller's, SET LOCAL would cover theirs.
             relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
-            with transaction.atomic(), connection.cursor() as cur:
+            with transaction.atomic() if relaxed else nullcontext(), connection.cursor() as cur:
                 if relaxed:
                     cur.execute("SET LOCAL synchronous_commit TO OFF")
                 cur.execute(
