@@ -232,6 +232,27 @@ register(
 )
 
 
+# --- a volunteer's page ---------------------------------------------------------------------
+
+
+def _volunteer_page(ctx: Ctx) -> dict[str, Any]:
+    paths = resolve("gongzhi.volunteers.benchkit:volunteer_page_paths")(**ctx.hook_args())
+    return ctx.get_latency(list(paths))
+
+
+register(
+    Scenario(
+        name="volunteer_page",
+        title="a volunteer's page (hours, stars, history)",
+        order=52,
+        requires=("gongzhi.volunteers.benchkit:volunteer_page_paths",),
+        needs_city=True,
+        measure=_volunteer_page,
+        checks=(Check("p50_ms", "<=", 30, MS),),
+    )
+)
+
+
 # --- areas API list (built: the foundation's /api/v1/areas) ---------------------------------
 
 AREA_PATHS = ["/api/v1/areas/", "/api/v1/areas/?kind=county", "/api/v1/areas/?within=430405"]

@@ -62,6 +62,8 @@ def the_built_scenarios_measure_against_their_floor(smoke: dict[str, Any]) -> No
     # The ratio is the median of the per-round ratios, not the ratio of the medians (the
     # machine is shared), so only its presence and sign are structural.
     assert isinstance(health["ratio"], float) and health["ratio"] > 0
+    page = rows["volunteer_page"]
+    assert page["status"] != "skipped" and page["figure"]["paths"] > 0
     areas = rows["areas_api"]
     assert areas["status"] != "skipped" and areas["figure"]["n"] == 20
     assert areas["floor"]["n"] == 20 and areas["ratio"] is not None

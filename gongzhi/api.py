@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -33,7 +34,7 @@ class TokenAuth(HttpBearer):
     """Per-user revocable tokens: `Authorization: Bearer gz_...`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from django.db import connection
+        from django.db import connection, transaction
 
         from gongzhi.accounts.models import ApiToken, User
 
@@ -54,7 +55,20 @@ class TokenAuth(HttpBearer):
         # writing it on every call made each API request a write (one more turn of SQLite's
         # single write lock per check-in under load: docs/performance.md).
         if user.gz_stale:
-            ApiToken.objects.filter(pk=user.gz_token_id).update(last_used_at=now)
+            # By hand, as the SELECT above (~0.2 ms less). On PostgreSQL the touch does not
+            # wait for the WAL flush: losing a "last used" minute in a crash is harmless, and
+            # a phone's first call (every call of the check-in bench) no longer pays a second
+            # synchronous commit beside its own write.
+            # Only in a transaction of its own: inside a caller's, SET LOCAL would cover theirs.
+            relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
+            with transaction.atomic() if relaxed else nullcontext(), connection.cursor() as cur:
+                if relaxed:
+                    cur.execute("SET LOCAL synchronous_commit TO OFF")
+                cur.execute(
+                    f"UPDATE {ops.quote_name(ApiToken._meta.db_table)} "
+                    "SET last_used_at = %s WHERE id = %s",
+                    [ops.adapt_datetimefield_value(now), user.gz_token_id],
+                )
         request.user = user
         return user
 

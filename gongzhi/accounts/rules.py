@@ -7,7 +7,7 @@ from typing import Any
 import rules
 
 from gongzhi.accounts.roles import REVEAL_ROLES, Role
-from gongzhi.core.scope import restrict
+from gongzhi.core.scope import in_scope_of, restrict
 
 
 @rules.predicate
@@ -19,6 +19,8 @@ def has_reveal_role(user: Any) -> bool:
 def object_in_scope(user: Any, obj: Any) -> bool:
     # No object: the permission is asked for in general (exports); scope is applied by the selector.
     if obj is None:
+        return True
+    if in_scope_of(obj, user):
         return True
     try:
         return restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists()

@@ -40,6 +40,37 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
+_INSERT_SQL: dict[str, str] = {}
+
+
+def _insert(event: AuditEvent) -> None:
+    """INSERT one event with a statement built once per database.
+
+    Every write of the platform records an event, and the ORM compiled the same INSERT each
+    time (~0.3 ms of Python per call, ~15% of a check-in's CPU: docs/performance.md). The
+    values still go through each field's own `get_db_prep_save` (JSON, datetimes). An event
+    is never updated by the ORM afterwards (the sealer writes seq/hash by SQL), and no
+    signal listens to it.
+    """
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    sql = _INSERT_SQL.get(connection.vendor)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sql = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}".format(
+            quote(AuditEvent._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+            quote(AuditEvent._meta.pk.column),
+        )
+        _INSERT_SQL[connection.vendor] = sql
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
+
+
 def record(
     *,
     actor: Any,
@@ -62,7 +93,7 @@ def record(
         label = user.get_username()
     elif isinstance(actor, str):
         label = actor
-    event = AuditEvent.objects.create(
+    event = AuditEvent(
         at=timezone.now(),
         actor=user,
         actor_label=label[:150],
@@ -74,6 +105,7 @@ def record(
         after=_jsonable(after),
         client_ip=(client_ip if client_ip is not None else current_ip.get())[:45],
     )
+    _insert(event)
     if settings.GONGZHI_AUDIT_SEAL == "commit":
         transaction.on_commit(seal_pending)
     return event

@@ -111,6 +111,17 @@ def restrict(qs: QuerySet[M], user: Any) -> QuerySet[M]:
 def get_or_404(qs: QuerySet[M], user: Any, **lookup: Any) -> M:
     """One record in scope, else 404 (not 403: out-of-scope records do not exist for the user)."""
     try:
-        return restrict(qs, user).get(**lookup)
+        obj = restrict(qs, user).get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    # Found through the user's scope: `in_scope_of` answers for it without asking the
+    # database again (a page's permission checks on the record it shows).
+    obj._gz_scoped_for = getattr(user, "pk", None)  # type: ignore[attr-defined]
+    return obj
+
+
+def in_scope_of(obj: Any, user: Any) -> bool | None:
+    """True when this instance of `obj` was read by `get_or_404` for `user` (instances live
+    for one request); None when unknown (ask the database)."""
+    pk = getattr(user, "pk", None)
+    return True if pk is not None and getattr(obj, "_gz_scoped_for", None) == pk else None

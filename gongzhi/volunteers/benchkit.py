@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -32,6 +32,7 @@ from gongzhi.volunteers.models import (
     Enrollment,
     EnrollmentStatus,
     Gender,
+    HoursEntry,
     Volunteer,
     VolunteerStatus,
 )
@@ -234,6 +235,39 @@ def volunteer_search_floor_sql(
     return out
 
 
+# --- a volunteer's page -------------------------------------------------------------------
+
+
+def _busy_volunteers(count: int, seed: int) -> list[int]:
+    """Up to `count` volunteers with many ledger lines: the volunteers of randomly drawn
+    entries (a draw weighted by entries, no GROUP BY over the whole ledger), busiest first."""
+    rng = random.Random(seed + 5)
+    bounds = HoursEntry.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
+    if bounds["lo"] is None:
+        return []
+    span = range(bounds["lo"], bounds["hi"] + 1)
+    drawn = rng.sample(span, min(len(span), count * 8))
+    candidates = set(HoursEntry.objects.filter(pk__in=drawn).values_list("volunteer_id", flat=True))
+    ranked = (
+        HoursEntry.objects.filter(volunteer_id__in=candidates)
+        .values("volunteer_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "volunteer_id")
+        .values_list("volunteer_id", flat=True)
+    )
+    return list(ranked[:count])
+
+
+def volunteer_page_paths(*, count: int, scale: float = 1.0, seed: int = 2020) -> list[str]:
+    """The organisers' page of one volunteer (identity masked, hours by year, the latest
+    ledger lines, stars, teams, records) for volunteers with many hours entries."""
+    ids = _busy_volunteers(count, seed)
+    if not ids:  # no ledger loaded (a tiny run): any volunteers
+        ensure_volunteers(max(100, round(CITY_VOLUNTEERS * scale)), seed=seed)
+        ids = list(Volunteer.objects.order_by("pk").values_list("pk", flat=True)[:count])
+    return [f"/volunteers/people/{pk}/" for pk in ids]
+
+
 # --- check-in under load ------------------------------------------------------------------
 
 EVENT_SIZE = 2000  # volunteers per shift: "check-in at a 2,000-person event" (issue 7)
@@ -363,6 +397,7 @@ __all__ = [
     "checkin_requests",
     "ensure_volunteers",
     "volunteer_import_rows",
+    "volunteer_page_paths",
     "volunteer_search_floor_sql",
     "volunteer_search_paths",
 ]

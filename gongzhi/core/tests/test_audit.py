@@ -74,6 +74,10 @@ def test_record_carries_the_actor_and_client_address(user_a):
         audit.current_ip.reset(token)
     assert event.actor_id == user_a.pk and event.actor_label == "district_a"
     assert event.client_ip == "10.1.2.3" and event.object_type == "accounts.user"
+    stored = AuditEvent.objects.get(pk=event.pk)  # written by the prepared INSERT
+    assert (stored.actor_id, stored.action, stored.object_id) == (user_a.pk, "x.y", str(user_a.pk))
+    assert stored.before == {"a": 1} and stored.after == {"a": 2} and stored.seq is None
+    assert stored.at == event.at and stored.client_ip == "10.1.2.3"
 
 
 def test_by_default_events_wait_for_the_worker_to_seal_them(settings):

@@ -78,3 +78,18 @@ def test_exports_leave_out_another_district(case, records, user_a, client_of):
 def test_a_user_with_no_unit_sees_nothing(case, records, make_user):
     nobody = make_user("resident", area=None)
     assert case.selector(nobody).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_scoped_read_vouches_for_its_reader_only(user_a: Any, user_b: Any) -> None:
+    from gongzhi.areas.models import Area
+    from gongzhi.core.scope import get_or_404, in_scope_of
+
+    area = get_or_404(Area.objects.all(), user_a, code="430405000000")
+    assert in_scope_of(area, user_a) is True
+    # Another user (or one not logged in) is asked about in the database, not vouched for.
+    assert in_scope_of(area, user_b) is None
+    assert in_scope_of(Area.objects.get(pk=area.pk), user_a) is None
+    assert user_a.has_perm("core.reveal_pii", area) == user_a.has_perm(
+        "core.reveal_pii", Area.objects.get(pk=area.pk)
+    )

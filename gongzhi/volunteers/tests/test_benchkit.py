@@ -49,6 +49,28 @@ def test_every_search_finds_what_it_was_drawn_from(city_user, client_of):
             assert cur.fetchall(), (sql, params)
 
 
+def test_volunteer_pages_are_drawn_busiest_first_and_open_for_a_city_admin(city_user, client_of):
+    from django.utils import timezone
+
+    from gongzhi.volunteers import services
+    from gongzhi.volunteers.tests import factories as f
+
+    team = f.team()
+    busy, quiet, idle = f.volunteer(), f.volunteer(name="李娜"), f.volunteer(name="王芳")
+    today = timezone.localdate()
+    for v, n in ((busy, 6), (quiet, 2)):
+        for i in range(n):
+            services.hours_record(
+                actor="t", volunteer=v, team=team, minutes=60, service_date=today, content=f"{i}"
+            )
+    paths = benchkit.volunteer_page_paths(count=10, scale=0.0001)
+    assert paths == [f"/volunteers/people/{busy.pk}/", f"/volunteers/people/{quiet.pk}/"]
+    assert f"/volunteers/people/{idle.pk}/" not in paths
+    c = client_of(city_user)
+    for path in paths:
+        assert c.get(path).status_code == 200, path
+
+
 def test_each_checkin_request_checks_one_volunteer_in_through_a_real_csrf_check():
     requests = benchkit.checkin_requests(count=5)
     assert len({r["headers"]["Authorization"] for r in requests}) == 5

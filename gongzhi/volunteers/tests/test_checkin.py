@@ -152,3 +152,70 @@ def test_check_out_after_a_lean_check_in_records_the_attendance(phone):
     assert out.status_code == 200 and out.json()["minutes"] >= 9
     assert out.json()["enrollment"]["checked_out_at"]
     assert v.hours.count() == 1
+
+
+def _lean(client):
+    """The client's requests through the chain gunicorn uses for bearer-token calls."""
+    from django.conf import settings
+    from django.test.client import ClientHandler
+    from django.test.utils import override_settings
+
+    from gongzhi.core.handlers import lean_middleware
+
+    class LeanClientHandler(ClientHandler):
+        def load_middleware(self, is_async=False):
+            with override_settings(MIDDLEWARE=lean_middleware(settings.MIDDLEWARE)):
+                super().load_middleware(is_async)
+
+    client.handler = LeanClientHandler(enforce_csrf_checks=True)
+    return client
+
+
+def test_bearer_calls_without_a_cookie_take_the_lean_chain():
+    from gongzhi.core.handlers import BROWSER_ONLY, is_bearer_api_call
+    from gongzhi.wsgi import application
+
+    api = {"PATH_INFO": URL, "HTTP_AUTHORIZATION": "Bearer gz_x"}
+    assert is_bearer_api_call(api)
+    assert not is_bearer_api_call({**api, "HTTP_COOKIE": "sessionid=abc"})
+    assert not is_bearer_api_call({**api, "PATH_INFO": "/volunteers/me/"})
+    assert not is_bearer_api_call({"PATH_INFO": URL})
+    application.lean.load_middleware()
+    lean = {
+        f"{type(m).__module__}.{type(m).__name__}"
+        for m in _chain(application.lean._middleware_chain)
+    }
+    full = {
+        f"{type(m).__module__}.{type(m).__name__}" for m in _chain(application._middleware_chain)
+    }
+    assert BROWSER_ONLY <= full and not BROWSER_ONLY & lean
+    assert "gongzhi.core.handlers.AnonymousUntilTokenMiddleware" in lean
+    assert "gongzhi.accounts.middleware.SessionLimitsMiddleware" in lean  # the audit's client IP
+
+
+def _chain(handler):
+    seen = []
+    while handler is not None:
+        seen.append(getattr(handler, "__wrapped__", handler))  # the middleware instance
+        handler = getattr(handler, "get_response", None)
+    return seen
+
+
+def test_the_lean_chain_keeps_check_in_rules_audit_and_language(phone):
+    c, v, shift = phone
+    c = _lean(c)
+    refused = _scan(c, shift, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 422
+    assert refused.json()["message"] == "You have not signed up for this shift"
+    e = _enrol(v, shift)
+    first = _scan(c, shift, REMOTE_ADDR="10.9.8.7")
+    assert first.status_code == 200, first.content
+    assert "Set-Cookie" not in first.headers
+    again = _scan(c, shift)
+    assert (
+        again.json()["enrollment"]["checked_in_at"] == first.json()["enrollment"]["checked_in_at"]
+    )
+    event = AuditEvent.objects.get(action="volunteers.checkin", object_id=str(e.pk))
+    assert event.actor_id == v.user_id and event.client_ip == "10.9.8.7"
+    nobody = _lean(Client(HTTP_AUTHORIZATION="Bearer gz_not_a_token"))
+    assert _scan(nobody, shift).status_code == 401

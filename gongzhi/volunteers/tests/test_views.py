@@ -185,3 +185,55 @@ def test_exports_stream_masked_rows(user_a, client_of, street_areas):
     r = client_of(user_a).get("/volunteers/export/volunteers.csv")
     body = b"".join(r.streaming_content).decode("utf-8-sig")
     assert v.number in body and "139****8888" in body and "13977778888" not in body
+
+
+def _entries(v, team, n, day):
+    for i in range(n):
+        services.hours_record(
+            actor="t",
+            volunteer=v,
+            team=team,
+            minutes=30,
+            service_date=day - dt.timedelta(days=i),
+            content=f"服务{i}",
+        )
+
+
+def test_a_busy_volunteers_page_costs_what_a_quiet_ones_does_and_pages_the_ledger(
+    user_a, client_of, street_areas
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    code = street_areas["a"].code
+    today = timezone.localdate()
+    teams = [f.team(code, name=f"队伍{i}") for i in range(3)]
+    quiet, busy = f.volunteer(code, name="李娜"), f.volunteer(code, name="王芳")
+    _entries(quiet, teams[0], 2, today)
+    for i, t in enumerate(teams):  # 36 lines over three teams: more than one page
+        _entries(busy, t, 12, today - dt.timedelta(days=40 * i))
+    services.hours_approve(actor="t", entry_ids=busy.hours.values_list("pk", flat=True))
+    cert = services.certificate_request(
+        actor="t",
+        volunteer=busy,
+        team=teams[0],
+        period_from=today - dt.timedelta(days=30),
+        period_to=today,
+    )
+    c = client_of(user_a)
+    counts = []
+    for v in (quiet, busy):
+        with CaptureQueriesContext(connection) as q:
+            r = c.get(f"/volunteers/people/{v.pk}/")
+        assert r.status_code == 200
+        counts.append(len(q))
+    # No query per ledger line, team or certificate; the reveal button's scope check reuses
+    # the page's own scoped read.
+    assert counts[0] == counts[1] and counts[1] <= 16
+    page = r.content.decode()
+    assert page.count('name="reason"') == 30 and "服务0" in page and cert.number in page
+    assert "?page=2#ledger" in page and "显示完整号码" in page
+    older = c.get(f"/volunteers/people/{busy.pk}/?page=2").content.decode()
+    assert older.count('name="reason"') == 6 and "?page=1#ledger" in older
+    assert "?page=3" not in older
+    assert c.get(f"/volunteers/people/{busy.pk}/?page=x").status_code == 200

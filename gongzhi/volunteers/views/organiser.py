@@ -77,14 +77,18 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     v = selectors.volunteer_get(user=request.user, pk=pk)
+    page = request.GET.get("page", "1")
     return render(
         request,
         "volunteers/volunteer_detail.html",
         {
             "v": v,
             "history": selectors.volunteer_history(volunteer=v, period="year"),
-            "entries": selectors.volunteer_entries(volunteer=v, limit=30),
+            "ledger": selectors.volunteer_ledger(
+                volunteer=v, page=int(page) if page.isdecimal() else 1
+            ),
             "teams": selectors.teams_of_volunteer(v),
+            "certificates": selectors.certificates_of(v)[:20],
         },
     )
 
