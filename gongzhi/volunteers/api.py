@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from gongzhi.volunteers import selectors, services
@@ -197,7 +197,9 @@ def open_shift(request: HttpRequest, shift_id: int) -> Any:
 @router.post("/shifts/{shift_id}/signup", response={201: EnrollmentOut})
 def signup(request: HttpRequest, shift_id: int) -> Any:
     shift = selectors.open_shift_get(shift_id)
-    return 201, services.enrollment_signup(actor=request.user, volunteer=_me(request), shift=shift)
+    return Status(
+        201, services.enrollment_signup(actor=request.user, volunteer=_me(request), shift=shift)
+    )
 
 
 @router.post("/enrollments/{enrollment_id}/cancel", response=EnrollmentOut)

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Schema, Status
 
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.api_records.common import need, router
@@ -72,8 +72,11 @@ def complaint_lodge(request: HttpRequest, payload: ComplaintIn) -> Any:
         team = Team.objects.filter(pk=payload.team_id).first()
         if team is None:
             raise ValidationError({"team_id": _("队伍不存在")})
-    return 201, services.complaint_file(
-        actor=request.user, team=team, activity=activity, content=payload.content
+    return Status(
+        201,
+        services.complaint_file(
+            actor=request.user, team=team, activity=activity, content=payload.content
+        ),
     )
 
 

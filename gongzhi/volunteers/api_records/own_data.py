@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Schema
+from ninja import Schema, Status
 
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.api_records.common import need, router
@@ -151,12 +151,15 @@ def my_corrections(request: HttpRequest) -> Any:
 
 @router.post("/me/corrections", response={201: CorrectionOut})
 def correction_request(request: HttpRequest, payload: CorrectionIn) -> Any:
-    return 201, services.correction_request(
-        actor=request.user,
-        volunteer=_me_consented(request),
-        field=payload.field,
-        new_value=payload.new_value,
-        reason=payload.reason,
+    return Status(
+        201,
+        services.correction_request(
+            actor=request.user,
+            volunteer=_me_consented(request),
+            field=payload.field,
+            new_value=payload.new_value,
+            reason=payload.reason,
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Schema, Status
 
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.api_records.common import (
@@ -126,7 +126,7 @@ def training_create(request: HttpRequest, payload: TrainingIn) -> Any:
         attended=volunteers_by_number(payload.attended, "attended"),
         absent=volunteers_by_number(payload.absent, "absent"),
     )
-    return 201, training
+    return Status(201, training)
 
 
 @router.get("/trainings/{training_id}", response=TrainingDetailOut)
@@ -156,14 +156,17 @@ def awards(request: HttpRequest) -> Any:
 def award_create(request: HttpRequest, payload: AwardIn) -> Any:
     team = team_for(request, payload.team_id, "volunteers.record_award")
     v = volunteer_by_number(payload.volunteer_number)
-    return 201, services.award_add(
-        actor=request.user,
-        volunteer=v,
-        team=team,
-        title=payload.title,
-        awarded_by=payload.awarded_by,
-        awarded_on=payload.awarded_on,
-        level=payload.level,
+    return Status(
+        201,
+        services.award_add(
+            actor=request.user,
+            volunteer=v,
+            team=team,
+            title=payload.title,
+            awarded_by=payload.awarded_by,
+            awarded_on=payload.awarded_on,
+            level=payload.level,
+        ),
     )
 
 
@@ -179,12 +182,15 @@ def evaluation_create(request: HttpRequest, payload: EvaluationIn) -> Any:
     activity = None
     if payload.activity_id is not None:
         activity = selectors.activity_get(user=request.user, pk=payload.activity_id)
-    return 201, services.evaluation_add(
-        actor=request.user,
-        volunteer=v,
-        team=team,
-        period=payload.period,
-        grade=payload.grade,
-        comment=payload.comment,
-        activity=activity,
+    return Status(
+        201,
+        services.evaluation_add(
+            actor=request.user,
+            volunteer=v,
+            team=team,
+            period=payload.period,
+            grade=payload.grade,
+            comment=payload.comment,
+            activity=activity,
+        ),
     )
