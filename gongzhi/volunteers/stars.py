@@ -224,14 +224,28 @@ def rebuild() -> dict[str, int]:
         f"WHEN cum >= {int(b)} THEN {i}" for i, b in reversed(list(enumerate(bounds, 1)))
     )
     level = f"CASE {cases} ELSE 0 END" if bounds else "0"
+    approved = EntryStatus.APPROVED.value
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The candidates' GROUP BY hashes ~1.5 million volunteers in memory (this
+            # transaction only) instead of sorting them on disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(f"DELETE FROM {steps}")
         cursor.execute(f"DELETE FROM {tallies}")
+        # Only volunteers whose approved entries (reversals aside) add up to the first
+        # threshold can ever have reached it: a running total never exceeds the sum of the
+        # positive entries. One hash GROUP BY by volunteer finds them (most volunteers never
+        # reach a star); only their days are summed, ordered and walked.
         cursor.execute(
             f"""
             INSERT INTO {steps} (volunteer_id, area_code, day, previous, stars)
-            WITH d AS (SELECT volunteer_id, service_date AS day, SUM(minutes) AS m FROM {h}
-                       WHERE status = %s GROUP BY volunteer_id, service_date),
+            WITH cand AS (SELECT volunteer_id FROM {h} WHERE status = %s
+                          GROUP BY volunteer_id
+                          HAVING SUM(CASE WHEN minutes > 0 THEN minutes ELSE 0 END) >= %s),
+                 d AS (SELECT x.volunteer_id, x.service_date AS day, SUM(x.minutes) AS m
+                       FROM cand CROSS JOIN {h} x
+                       WHERE x.volunteer_id = cand.volunteer_id AND x.status = %s
+                       GROUP BY x.volunteer_id, x.service_date),
                  c AS (SELECT volunteer_id, day, SUM(m) OVER (PARTITION BY volunteer_id
                        ORDER BY day ROWS UNBOUNDED PRECEDING) AS cum FROM d),
                  l AS (SELECT volunteer_id, day, {level} AS stars FROM c),
@@ -240,7 +254,8 @@ def rebuild() -> dict[str, int]:
             SELECT s.volunteer_id, vv.area_code, s.day, s.previous, s.stars
             FROM s JOIN {v} vv ON vv.id = s.volunteer_id WHERE s.stars <> s.previous
             """,
-            [EntryStatus.APPROVED],
+            # No thresholds: nobody has a star, and no volunteer is a candidate.
+            [approved, bounds[0] if bounds else 2**62, approved],
         )
         month = _month_sql("day")
         for length in UNIT_LENGTHS:

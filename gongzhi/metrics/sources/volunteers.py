@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, QuerySet, Sum, Value
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -62,14 +62,24 @@ def _stage_volunteers() -> list[QuerySet[Any]]:
     return [plus, minus]
 
 
-def _stage_minutes() -> list[QuerySet[Any]]:
-    return [
-        HoursEntry.objects.filter(status=EntryStatus.APPROVED)
-        .values(code=Substr("area_code", 1, 12), day=F("service_date"))
-        .annotate(value=Sum("minutes"))
-        .filter(~Q(value=0))
-        .order_by()
-    ]
+def _stage_minutes() -> list[tuple[str, Sequence[Any]]]:
+    """The approved minutes by community and service date: one read of the whole ledger.
+
+    `NOT INDEXED` on SQLite: its planner reads the approved entries through the partial
+    index `hours_approved_date`, one table lookup per entry in date order, three times
+    as long as reading the table in its own order (~5 million entries at full scale).
+    """
+    h = connection.ops.quote_name(HoursEntry._meta.db_table)
+    hint = " NOT INDEXED" if connection.vendor == "sqlite" else ""
+    sql = (
+        f"SELECT 'volunteer_minutes', substr(area_code, 1, 12), service_date, SUM(minutes) "
+        f"FROM {h}{hint} WHERE status = %s "
+        f"GROUP BY substr(area_code, 1, 12), service_date HAVING SUM(minutes) <> 0"
+    )
+    return [(sql, [EntryStatus.APPROVED.value])]
+
+
+MINUTES = Family("volunteer_minutes", sql=_stage_minutes)
 
 
 register(
@@ -90,7 +100,7 @@ register(
         _("志愿服务时长（累计，已认定）"),
         _("小时"),
         _count_minutes,
-        stage_sql=_stage_minutes,
+        family=MINUTES,
         watch=["volunteers.HoursEntry"],
         order=80,
         divisor=60,
@@ -113,17 +123,17 @@ def _stage_activities() -> list[tuple[str, Sequence[Any]]]:
     )
     sql, params = first.query.sql_with_params()
     known = [code for code, _label in vrules.current().categories]
-    marks = ", ".join(["%s"] * len(known))
+    by_category = f"t.category IN ({', '.join(['%s'] * len(known))})" if known else "1 = 0"
+    # One pass over the activities' first dates for both: each activity counts once as
+    # 'activities' (k.n = 0) and once more under its category if that is a known one.
     return [
         (
-            f"SELECT 'activities', substr(t.area_code, 1, 12), t.first, COUNT(*) "
-            f"FROM ({sql}) t GROUP BY substr(t.area_code, 1, 12), t.first",
-            params,
-        ),
-        (
-            f"SELECT 'activities_' || t.category, substr(t.area_code, 1, 12), t.first, COUNT(*) "
-            f"FROM ({sql}) t WHERE t.category IN ({marks}) "
-            f"GROUP BY t.category, substr(t.area_code, 1, 12), t.first",
+            f"SELECT CASE WHEN k.n = 0 THEN 'activities' ELSE 'activities_' || t.category END, "
+            f"substr(t.area_code, 1, 12), t.first, COUNT(*) "
+            f"FROM ({sql}) t JOIN (SELECT 0 AS n UNION ALL SELECT 1) k "
+            f"ON k.n = 0 OR {by_category} "
+            f"GROUP BY CASE WHEN k.n = 0 THEN 'activities' ELSE 'activities_' || t.category END, "
+            f"substr(t.area_code, 1, 12), t.first",
             [*params, *known],
         ),
     ]

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -178,3 +178,20 @@ def test_stars_are_staged_from_the_ledger_while_the_star_summary_is_for_old_thre
         got = selectors.figures_as_of(city_user, probe, keys=keys)
         assert got == selectors.figures_from_base(city_user, probe, keys=keys), probe
     assert got == {"stars_1": 1, "stars_2": 1, "stars_3": 0}
+
+
+@pytest.mark.django_db
+def test_a_whole_rebuild_writes_delta_in_the_order_of_its_index(street_areas: Any) -> None:
+    """replace_all inserts the rows in (figure, unit, grain, period) order — PostgreSQL's
+    heap keeps a unit's rows together and the index build finds them presorted — whatever
+    the sort key it uses for that order."""
+    from gongzhi.metrics.models import Delta
+
+    for district in ("a", "b"):
+        for ago in (3, 40, 400):
+            f.volunteer(street_areas[district].code, registered_on=TODAY - dt.timedelta(days=ago))
+    summaries.refresh()
+    rows = list(Delta.objects.order_by("id").values_list("figure", "unit", "grain", "period"))
+    assert rows
+    if connection.vendor == "postgresql":
+        assert rows == sorted(rows)

@@ -205,3 +205,45 @@ def test_with_other_thresholds_than_the_summary_s_the_ledger_answers_until_a_reb
     assert figures.star_distribution(as_of=TODAY)[1] == 1
     stars.rebuild()
     assert stars.counts_as_of(TODAY, "") == {1: 1, 2: 0, 3: 0, 4: 0, 5: 0}
+
+
+def test_a_rebuild_walks_only_volunteers_whose_entries_reach_the_first_star(
+    small_stars, street_areas
+):
+    """The rebuild skips volunteers whose approved entries (reversals aside) stay below the
+    first threshold; a reversed entry still makes a candidate, whose walk finds no star."""
+    t = f.team(street_areas["a"].code)
+
+    def approved(v, minutes, ago):
+        e = services.hours_record(
+            actor="t",
+            volunteer=v,
+            team=t,
+            minutes=minutes,
+            service_date=TODAY - dt.timedelta(days=ago),
+            content="x",
+        )
+        services.hours_approve(actor="t", entry_ids=[e.pk])
+        return e
+
+    below = f.volunteer(street_areas["a"].code, registered_on=TODAY - dt.timedelta(days=100))
+    approved(below, 30, 20)
+    approved(below, 29, 10)  # 59 minutes: never a star
+    reversed_ = f.volunteer(street_areas["a"].code, registered_on=TODAY - dt.timedelta(days=100))
+    services.hours_reverse(actor="t", entry=approved(reversed_, 90, 20), reason="更正")
+    one = f.volunteer(street_areas["a"].code, registered_on=TODAY - dt.timedelta(days=100))
+    approved(one, 90, 20)
+    services.hours_reverse(actor="t", entry=approved(one, 90, 10), reason="更正")
+    two = f.volunteer(street_areas["a"].code, registered_on=TODAY - dt.timedelta(days=100))
+    approved(two, 60, 20)
+    approved(two, 60, 10)
+
+    maintained = stars.snapshot()
+    stars.rebuild()
+    assert stars.snapshot() == maintained
+    steps = {(vid, day, previous, new) for vid, _code, day, previous, new in maintained[0]}
+    assert steps == {
+        (one.pk, TODAY - dt.timedelta(days=20), 0, 1),
+        (two.pk, TODAY - dt.timedelta(days=20), 0, 1),
+        (two.pk, TODAY - dt.timedelta(days=10), 1, 2),
+    }
