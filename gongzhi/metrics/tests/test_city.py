@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from gongzhi.metrics import figures as F
 from gongzhi.metrics import selectors
 from gongzhi.metrics.demo_city.targets import Targets
@@ -272,3 +274,30 @@ def test_the_load_leaves_planner_statistics_of_the_ledger(city: Any) -> None:
         assert cur.fetchone()[0] > 0
     assert {"commit", "analyze", "analyze_summaries"} <= set(city["seconds"])
     assert city["cpu_seconds"]["volunteers.indexes"] >= 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_after_a_committed_load_also_set_the_visibility_map_on_postgresql() -> None:
+    # Index-only scans need the visibility map, which only VACUUM sets (autovacuum may be off):
+    # without it the evaluation index scanned the whole ledger at full scale.
+    from django.db import connection
+
+    from gongzhi.metrics.demo_city.writer import analyze
+    from gongzhi.metrics.models import Delta
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the visibility map is PostgreSQL's")
+    Delta.objects.bulk_create(
+        Delta(
+            figure="bench",
+            unit="4304",
+            grain="d",
+            period=dt.date(2020, 1, 1) + dt.timedelta(i),
+            value=1,
+        )
+        for i in range(500)
+    )
+    analyze(Delta)
+    with connection.cursor() as cur:
+        cur.execute("SELECT relallvisible FROM pg_class WHERE relname = %s", [Delta._meta.db_table])
+        assert cur.fetchone()[0] > 0

@@ -64,3 +64,21 @@ def test_indicators_the_apps_record_have_data(city: Any, city_user: Any) -> None
         assert all(not p[key].no_data for p in parts), key
     # the covered organisations score the Party indicator, the others do not
     assert sum(p["party_org_present"].raw for p in parts) == 11
+
+
+def test_a_long_list_of_organisations_scores_as_a_short_one_does(
+    city: Any, city_user: Any, user_a: Any, monkeypatch: Any
+) -> None:
+    # Past IN_LIST_MAX the providers read every organisation's rows and pick theirs: the
+    # scores (city and a district in its scope) must be those of the IN-list reading.
+    def table(user: Any) -> list[tuple[int, float, list[Any]]]:
+        return [
+            (s.org_id, s.score, [p.raw for d in s.dimensions for p in d.parts])
+            for s in index.score_orgs(user, 2020)
+        ]
+
+    monkeypatch.setattr(index, "IN_LIST_MAX", 10**9)
+    short = {u.pk: table(u) for u in (city_user, user_a)}
+    monkeypatch.setattr(index, "IN_LIST_MAX", 0)
+    assert {u.pk: table(u) for u in (city_user, user_a)} == short
+    assert short[user_a.pk] and len(short[user_a.pk]) < len(short[city_user.pk])
