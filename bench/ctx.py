@@ -12,6 +12,9 @@ from typing import Any
 
 from bench.measure import latency_summary, timed_calls
 
+# A latency round stops after this long once it has 20 samples (bench.measure.timed_calls).
+ROUND_BUDGET_S = 60.0
+
 CITY_CODE = "430400000000"  # 衡阳市
 BENCH_USER = "bench_city"
 
@@ -116,7 +119,9 @@ class Ctx:
             if getattr(response, "streaming", False):
                 b"".join(response.streaming_content)
 
-        out = latency_summary(timed_calls(get, self.cycle(paths), warmup=self.warmup))
+        out = latency_summary(
+            timed_calls(get, self.cycle(paths), warmup=self.warmup, budget_s=ROUND_BUDGET_S)
+        )
         out["paths"] = len(set(paths))
         return out
 
@@ -129,7 +134,9 @@ class Ctx:
                 cur.execute(stmt[0], stmt[1])
                 cur.fetchall()
 
-        return latency_summary(timed_calls(run, self.cycle(statements), warmup=self.warmup))
+        return latency_summary(
+            timed_calls(run, self.cycle(statements), warmup=self.warmup, budget_s=ROUND_BUDGET_S)
+        )
 
 
 def stopwatch() -> Any:

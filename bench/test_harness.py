@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,16 @@ def test_warm_up_calls_are_made_but_not_timed() -> None:
     seen: list[int] = []
     durations = timed_calls(seen.append, range(5), warmup=2)
     assert seen == [0, 1, 0, 1, 2, 3, 4] and len(durations) == 5
+
+
+def test_a_time_budget_stops_slow_calls_after_the_minimum_sample() -> None:
+    def slow(_x: int) -> None:
+        time.sleep(0.01)
+
+    durations = timed_calls(slow, range(200), warmup=10, budget_s=0.05, min_samples=8)
+    assert 8 <= len(durations) < 200
+    # Fast calls within the budget all run.
+    assert len(timed_calls(lambda _x: None, range(50), budget_s=60, min_samples=8)) == 50
 
 
 def test_targets_scale_only_when_they_say_so() -> None:
