@@ -220,8 +220,9 @@ def _hours_per_staff(org_ids: list[int], year: int) -> Values | None:
     if HoursEntry is None or _model("orgs.AnnualReport") is None:
         return None
     # Exactly the partial index hours_org_status (owner_org_id, status, service_date,
-    # minutes) WHERE owner_org_id IS NOT NULL: the IN list implies the condition, and the
-    # sum is read from the index alone (2.8 s of the page at scale 0.1 scanning the ledger).
+    # minutes) WHERE owner_org_id IS NOT NULL: `_of` gives either an IN list (which implies
+    # the condition) or the condition itself, and the sum is read from the index alone
+    # (2.8 s of the page at scale 0.1 scanning the ledger).
     minutes = dict(
         HoursEntry.objects.filter(
             _of("owner_org_id", org_ids), status="approved", service_date__year=year
