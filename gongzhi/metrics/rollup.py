@@ -168,6 +168,21 @@ def _index_sql() -> list[tuple[str, str]]:
     return out
 
 
+def _drop_primary_key(cur: Any) -> str | None:
+    """Drop Delta's primary-key constraint; return the clause that adds it back as it was."""
+    cur.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype = 'p'",
+        [Delta._meta.db_table],
+    )
+    found = cur.fetchone()
+    if not found:
+        return None
+    name, definition = found
+    cur.execute(f"ALTER TABLE {_table()} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    return f"CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+
+
 def replace_all(cur: Any) -> None:
     """Every figure rebuilt: empty Delta, insert the fresh rows, build the index once.
 
@@ -176,10 +191,14 @@ def replace_all(cur: Any) -> None:
     done. SQLite readers see the old rows until the commit.
     """
     table = _table()
-    cur.execute(f"TRUNCATE {table}" if _pg() else f"DELETE FROM {table}")
+    cur.execute(f"TRUNCATE {table} RESTART IDENTITY" if _pg() else f"DELETE FROM {table}")
     indexes = _index_sql()
     for name, _create in indexes:
         cur.execute(f"DROP INDEX IF EXISTS {name}")
+    # The primary key's index too: kept, it is a second B-tree updated row by row (half of
+    # the insert's WAL records); rebuilt after, it is one sort of ids already in order.
+    # SQLite's integer primary key is the rowid itself, no index to drop.
+    primary = _drop_primary_key(cur) if _pg() else None
     # PostgreSQL's heap keeps each unit's rows together for the as-of reads' heap visits;
     # SQLite's reads never leave the index, and its CREATE INDEX sorts anyway.
     # In the index's order (figure, unit, grain, period), so its build finds the rows
@@ -193,6 +212,8 @@ def replace_all(cur: Any) -> None:
         f"INSERT INTO {table} (unit, grain, period, figure, value) "
         f"SELECT unit, grain, period, figure, value FROM ({_fresh()}) f{order}"
     )
+    if primary:
+        cur.execute(f"ALTER TABLE {table} ADD {primary}")
     for _name, create in indexes:
         cur.execute(create)
     if _pg():

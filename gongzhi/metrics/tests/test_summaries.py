@@ -151,3 +151,42 @@ def test_a_committed_change_rebuilds_the_summaries(transactional_db: Any, make_u
     assert selectors.figures_as_of(city_user, dt.date(2020, 4, 30), keys=["social_orgs"]) == {
         "social_orgs": 0
     }
+
+
+def test_a_whole_rebuild_leaves_the_summary_table_with_its_keys_and_index(
+    city_user: Any, street_areas: Any
+) -> None:
+    """A whole rebuild drops Delta's index (and on PostgreSQL its primary key) for the insert
+    and builds them again: the table comes out with the same constraints and answers."""
+    from django.db import connection
+
+    from gongzhi.metrics.demo_city.orgs_stage import credit_code
+    from gongzhi.metrics.models import Delta
+    from gongzhi.orgs import services
+
+    def constraints() -> dict[str, tuple[Any, ...]]:
+        with connection.cursor() as cur:
+            found = connection.introspection.get_constraints(cur, Delta._meta.db_table)
+        return {
+            name: (tuple(c["columns"]), c["primary_key"], c["unique"], c["index"])
+            for name, c in found.items()
+        }
+
+    before = constraints()
+    services.org_register(
+        actor="test",
+        name="重建后仍可查的组织",
+        kind="social_group",
+        authority=street_areas["a"].parent.parent,
+        area=street_areas["a"],
+        registered_on=dt.date(2020, 5, 1),
+        credit_code=credit_code("social_group", "430405", 77),
+    )
+    summaries.refresh()
+    summaries.refresh()  # a second whole rebuild finds what the first one left
+    assert constraints() == before
+    assert any(c[1] for c in before.values())  # the primary key is among them
+    assert Delta.objects.filter(figure="social_orgs").exists()
+    assert selectors.figures_as_of(city_user, dt.date(2020, 5, 1), keys=["social_orgs"]) == {
+        "social_orgs": 1
+    }
