@@ -22,6 +22,8 @@ from typing import Any
 
 import dj_database_url
 
+from gongzhi.metrics.demo_city.writer import drop_secondary
+
 CHUNK = 5000
 BIG_TABLE = 100_000
 SKIP_TABLES = {"django_migrations"}
@@ -150,7 +152,7 @@ def write_floor(floor_url: str, dumps: list[dict[str, Any]]) -> dict[str, Any]:
         con.execute("PRAGMA synchronous=NORMAL")
         start = time.perf_counter()
         con.execute("BEGIN IMMEDIATE")
-        rebuild = _sqlite_drop_indexes(con, big)
+        rebuild = drop_secondary(con.cursor(), "sqlite", big, mark="?")
         for d in todo:
             sql = None
             for chunk in _load_marshal(d["file"]):
@@ -168,7 +170,7 @@ def write_floor(floor_url: str, dumps: list[dict[str, Any]]) -> dict[str, Any]:
         con = _pg(floor_url)
         start = time.perf_counter()
         with con.transaction(), con.cursor() as cur:
-            rebuild = _pg_drop_indexes_and_keys(cur, big)
+            rebuild = drop_secondary(cur, "postgresql", big)
             for d in todo:
                 with (
                     open(d["file"], "rb") as fh,
@@ -190,45 +192,3 @@ def write_floor(floor_url: str, dumps: list[dict[str, Any]]) -> dict[str, Any]:
         "method": method,
         "indexes_deferred_on": big,
     }
-
-
-def _sqlite_drop_indexes(con: sqlite3.Connection, tables: list[str]) -> list[str]:
-    """Drop the explicit indexes of `tables`; return the statements that build them again."""
-    rebuild = []
-    for table in tables:
-        found = con.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            " AND tbl_name = ?",
-            (table,),
-        ).fetchall()
-        for name, sql in found:
-            con.execute(f"DROP INDEX {_q(name)}")
-            rebuild.append(sql)
-    return rebuild
-
-
-def _pg_drop_indexes_and_keys(cur: Any, tables: list[str]) -> list[str]:
-    """Drop the indexes that back no constraint and the foreign keys of `tables`; return the
-    statements that add them again (indexes first: the key checks may use them)."""
-    indexes: list[str] = []
-    keys: list[str] = []
-    for table in tables:
-        cur.execute(
-            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
-            " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass"
-            " AND NOT i.indisprimary AND NOT EXISTS"
-            " (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
-            (table,),
-        )
-        for name, sql in cur.fetchall():
-            cur.execute(f"DROP INDEX {_q(name)}")
-            indexes.append(sql)
-        cur.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass AND contype = 'f'",
-            (table,),
-        )
-        for name, definition in cur.fetchall():
-            cur.execute(f"ALTER TABLE {_q(table)} DROP CONSTRAINT {_q(name)}")
-            keys.append(f"ALTER TABLE {_q(table)} ADD CONSTRAINT {_q(name)} {definition}")
-    return indexes + keys

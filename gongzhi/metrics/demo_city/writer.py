@@ -223,47 +223,15 @@ class deferred_indexes:  # noqa: N801 (a context manager used like a function)
 
     def __enter__(self) -> deferred_indexes:
         with connection.cursor() as cur:
-            if connection.vendor == "sqlite":
-                marks = ", ".join(["%s"] * len(self.tables))
-                cur.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                    f"AND tbl_name IN ({marks})",
-                    self.tables,
-                )
-                for name, sql in cur.fetchall():
-                    cur.execute(f'DROP INDEX "{name}"')
-                    self.saved.append(sql)
-            elif connection.vendor == "postgresql":
-                self._drop_postgresql(cur)
+            if connection.vendor == "postgresql":
+                # Dropping a key also drops its triggers on the referenced table, which
+                # PostgreSQL refuses while checks deferred by this transaction's earlier rows
+                # are pending: run those checks now (they would run at COMMIT anyway), then
+                # defer again.
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
+            self.saved = drop_secondary(cur, connection.vendor, self.tables)
         return self
-
-    def _drop_postgresql(self, cur: Any) -> None:
-        # Dropping a key also drops its triggers on the referenced table, which PostgreSQL
-        # refuses while checks deferred by this transaction's earlier rows are pending: run
-        # those checks now (they would run at COMMIT anyway), then defer again.
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cur.execute("SET CONSTRAINTS ALL DEFERRED")
-        keys: list[str] = []
-        for table in self.tables:
-            cur.execute(
-                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                "JOIN pg_class c ON c.oid = i.indexrelid "
-                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary AND NOT EXISTS "
-                "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1",
-                [table],
-            )
-            for name, sql in cur.fetchall():
-                cur.execute(f'DROP INDEX "{name}"')
-                self.saved.append(sql)
-            cur.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1",
-                [table],
-            )
-            for name, definition in cur.fetchall():
-                cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-                keys.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-        self.saved.extend(keys)  # after the indexes: the checks may use them
 
     def __exit__(self, *exc: Any) -> None:
         if not self.saved or exc[0] is not None:
@@ -275,6 +243,55 @@ class deferred_indexes:  # noqa: N801 (a context manager used like a function)
                 cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
             for sql in self.saved:
                 cur.execute(sql)
+
+
+def _quote(name: str) -> str:
+    # Both databases quote identifiers the SQL-standard way; no Django connection needed.
+    return '"' + name.replace('"', '""') + '"'
+
+
+def drop_secondary(cur: Any, vendor: str, tables: Sequence[str], mark: str = "%s") -> list[str]:
+    """Drop the secondary indexes of `tables` (on PostgreSQL their foreign keys too); return
+    the statements that add them back, in order (indexes first: the key checks use them).
+
+    Works on Django's cursor and on a bare driver cursor (the bench's floor): `mark` is the
+    driver's parameter placeholder. SQLite keeps the indexes of UNIQUE column constraints
+    (they cannot be dropped); PostgreSQL keeps primary keys and every index that backs a
+    constraint. Definitions come from the catalogue, so what is rebuilt is what was there.
+    """
+    indexes: list[str] = []
+    keys: list[str] = []
+    for table in tables:
+        if vendor == "sqlite":
+            cur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"AND tbl_name = {mark} ORDER BY 1",
+                [table],
+            )
+            found = cur.fetchall()
+        else:
+            cur.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "JOIN pg_class c ON c.oid = i.indexrelid "
+                f"WHERE i.indrelid = {mark}::regclass AND NOT i.indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1",
+                [table],
+            )
+            found = cur.fetchall()
+        for name, sql in found:
+            cur.execute(f"DROP INDEX {_quote(name)}")
+            indexes.append(sql)
+        if vendor != "postgresql":
+            continue
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            f"WHERE conrelid = {mark}::regclass AND contype = 'f' ORDER BY 1",
+            [table],
+        )
+        for name, definition in cur.fetchall():
+            cur.execute(f"ALTER TABLE {_quote(table)} DROP CONSTRAINT {_quote(name)}")
+            keys.append(f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition}")
+    return indexes + keys
 
 
 def analyze(*models: type[Model]) -> None:
