@@ -28,7 +28,7 @@ from gongzhi.metrics import (
     sources,  # noqa: F401  (registers the figures)
     summaries,
 )
-from gongzhi.metrics.models import IndexScore, IndexState
+from gongzhi.metrics.models import IndexScore
 
 CITY_CODE = "430400000000"
 
@@ -158,10 +158,6 @@ def index_rows(user: Any, year: int, version: str, prefix: str | None = None) ->
     """The stored index rows of a year and version in the user's scope (and a unit)."""
     qs = restrict(IndexScore.objects.filter(year=year, version=version), user)
     return qs.filter(area_code__startswith=prefix) if prefix else qs
-
-
-def index_state(year: int, version: str) -> IndexState | None:
-    return IndexState.objects.filter(year=year, version=version).first()
 
 
 def index_ranking(
