@@ -7,9 +7,10 @@ from typing import Any
 
 def load_small(ctx: Any) -> None:
     """The small demo city's summaries, so its dashboards show its records."""
-    from gongzhi.metrics import summaries
+    from gongzhi.metrics import services, summaries
 
     summaries.refresh()
+    services.index_refresh()
 
 
 def load_city(ctx: Any) -> None:

@@ -2,6 +2,10 @@
 
 Every contribution is rounded to hundredths first and the scores are sums of the rounded
 contributions, so a breakdown always adds up to the score it explains.
+
+`score_orgs` is the definition, from the base tables; the pages read its stored copy
+(`models.IndexScore`), rewritten by `services.index_refresh` when the data it reads changes
+(README § Evaluation index).
 """
 
 from __future__ import annotations
@@ -16,12 +20,44 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, Q, Sum
 
-from gongzhi.core.scope import restrict
 from gongzhi.metrics import rules_config
 from gongzhi.metrics.sources.orgs import orgs_active_on
 
 Values = dict[int, float | None]  # org id -> raw value (None: no data for this organisation)
-Provider = Callable[[list[int], int], Values | None]  # None: no app records this yet
+
+# The index among the keys the metrics refresh path carries (signals -> tasks ->
+# refresh_metrics), and the models whose committed changes make the stored index stale:
+# what the providers below read.
+KEY = "evaluation_index"
+WATCH = [
+    "orgs.SocialOrg",
+    "orgs.OrgChange",
+    "orgs.AnnualReport",
+    "orgs.Evaluation",
+    "party.PartyOrg",
+    "party.PartyOrgCoverage",
+    "party.OrgLifeRecord",
+    "volunteers.Shift",
+    "volunteers.HoursEntry",
+]
+
+
+@dataclass
+class Orgs:
+    """The organisations being scored: their ids, and the scoped queryset they came from.
+
+    Providers filter their base tables by `qs` as a subquery (`_of`), never by a list of
+    ids: a list of a city's 3,500 ids was slow to plan and to read on PostgreSQL, and
+    dropping the filter past a length instead (the old way) read the whole city's rows for
+    a district. `memo` keeps what several providers read (the annual reports) for one call.
+    """
+
+    ids: list[int]
+    qs: Any
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
+Provider = Callable[[Orgs, int], Values | None]  # None: no app records this yet
 
 _providers: dict[str, Provider] = {}
 
@@ -41,20 +77,14 @@ def _model(label: str) -> Any:
         return None
 
 
-IN_LIST_MAX = 500
+def _of(field: str, orgs: Orgs) -> Q:
+    """The rows of these organisations, by a subquery of the scoped organisations' ids.
 
-
-def _of(field: str, org_ids: list[int]) -> Q:
-    """The rows of these organisations — or, for a long list, of every organisation.
-
-    Every provider answers by looking its organisations up in what it read, so rows of
-    others are harmless; a city's 3,500-item IN list is not: PostgreSQL took 0.52 s to read
-    the annual reports through it against 0.07 s for all 37,000 of them (full city), and with
-    it the hours sum could not use the partial index hours_org_status.
+    `IS NOT NULL` is implied by the subquery but stated, so that the planners (which prove
+    a partial index's condition from the WHERE clause alone, not from a semi-join) can use
+    the partial index hours_org_status (owner_org_id, ...) WHERE owner_org_id IS NOT NULL.
     """
-    if len(org_ids) <= IN_LIST_MAX:
-        return Q(**{f"{field}__in": org_ids})
-    return Q(**{f"{field}__isnull": False})
+    return Q(**{f"{field}__in": orgs.qs.values("id")}) & Q(**{f"{field}__isnull": False})
 
 
 _REPORT_FIELDS = (
@@ -66,10 +96,9 @@ _REPORT_FIELDS = (
     "has_youth_league",
     "has_women_federation",
 )
-_reports_memo: dict[tuple[tuple[int, ...], int], dict[int, Any]] = {}
 
 
-def _latest_reports(org_ids: list[int], year: int) -> dict[int, Any]:
+def _latest_reports(orgs: Orgs, year: int) -> dict[int, Any]:
     """Each organisation's latest annual report up to `year`: the fields the index reads.
 
     Three indicators read them; `score_orgs` keeps one copy per call (values, not model
@@ -78,42 +107,42 @@ def _latest_reports(org_ids: list[int], year: int) -> dict[int, Any]:
     AnnualReport = _model("orgs.AnnualReport")
     if AnnualReport is None:
         return {}
-    memo_key = (tuple(org_ids), year)
-    if memo_key in _reports_memo:
-        return _reports_memo[memo_key]
+    memo_key = f"reports-{year}"
+    if memo_key in orgs.memo:
+        return orgs.memo[memo_key]  # type: ignore[no-any-return]
     out: dict[int, Any] = {}
     for r in (
-        AnnualReport.objects.filter(_of("org_id", org_ids), year__lte=year)
+        AnnualReport.objects.filter(_of("org_id", orgs), year__lte=year)
         .order_by("org_id", "year")
         .values(*_REPORT_FIELDS)
     ):
         out[r["org_id"]] = SimpleNamespace(**r)
-    _reports_memo[memo_key] = out
+    orgs.memo[memo_key] = out
     return out
 
 
 @provider("four_builds")
-def _four_builds(org_ids: list[int], year: int) -> Values | None:
+def _four_builds(orgs: Orgs, year: int) -> Values | None:
     if _model("orgs.AnnualReport") is None:
         return None
-    reports = _latest_reports(org_ids, year)
+    reports = _latest_reports(orgs, year)
     return {
         i: (
             float(r.has_union + r.has_youth_league + r.has_women_federation)
             if (r := reports.get(i))
             else None
         )
-        for i in org_ids
+        for i in orgs.ids
     }
 
 
 @provider("professional_share")
-def _professional_share(org_ids: list[int], year: int) -> Values | None:
+def _professional_share(orgs: Orgs, year: int) -> Values | None:
     if _model("orgs.AnnualReport") is None:
         return None
-    reports = _latest_reports(org_ids, year)
+    reports = _latest_reports(orgs, year)
     out: Values = {}
-    for i in org_ids:
+    for i in orgs.ids:
         r = reports.get(i)
         out[i] = (
             (r.social_workers + r.other_professionals) / r.employees if r and r.employees else None
@@ -122,47 +151,45 @@ def _professional_share(org_ids: list[int], year: int) -> Values | None:
 
 
 @provider("evaluation_grade")
-def _grade(org_ids: list[int], year: int) -> Values | None:
+def _grade(orgs: Orgs, year: int) -> Values | None:
     Evaluation = _model("orgs.Evaluation")
     if Evaluation is None:
         return None
     end = dt.date(year, 12, 31)
     grades: dict[int, float] = {}
     for org_id, grade in (
-        Evaluation.objects.filter(
-            _of("org_id", org_ids), evaluated_on__lte=end, valid_until__gte=end
-        )
+        Evaluation.objects.filter(_of("org_id", orgs), evaluated_on__lte=end, valid_until__gte=end)
         .order_by("org_id", "evaluated_on")
         .values_list("org_id", "grade")
     ):
         grades[org_id] = float(grade or 0)
     # Not evaluated is a fact (no valid grade), not missing data.
-    return {i: grades.get(i, 0.0) for i in org_ids}
+    return {i: grades.get(i, 0.0) for i in orgs.ids}
 
 
 @provider("party_org_present")
-def _party_present(org_ids: list[int], year: int) -> Values | None:
+def _party_present(orgs: Orgs, year: int) -> Values | None:
     Coverage = _model("party.PartyOrgCoverage")
     if Coverage is None:
         return None
     end = dt.date(year, 12, 31)
     covered = set(
-        Coverage.objects.filter(_of("org_id", org_ids), started_on__lte=end)
+        Coverage.objects.filter(_of("org_id", orgs), started_on__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
         .filter(party_org__established_on__lte=end)
         .filter(Q(party_org__dissolved_on__isnull=True) | Q(party_org__dissolved_on__gt=end))
         .values_list("org_id", flat=True)
     )
-    return {i: 1.0 if i in covered else 0.0 for i in org_ids}
+    return {i: 1.0 if i in covered else 0.0 for i in orgs.ids}
 
 
-def _covering(org_ids: list[int], year: int) -> dict[int, list[int]]:
+def _covering(orgs: Orgs, year: int) -> dict[int, list[int]]:
     """Party organisations covering each organisation at the end of `year`."""
     Coverage = _model("party.PartyOrgCoverage")
     end = dt.date(year, 12, 31)
     out: dict[int, list[int]] = defaultdict(list)
     for org_id, po in (
-        Coverage.objects.filter(_of("org_id", org_ids), started_on__lte=end)
+        Coverage.objects.filter(_of("org_id", orgs), started_on__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
         .values_list("org_id", "party_org_id")
     ):
@@ -171,7 +198,7 @@ def _covering(org_ids: list[int], year: int) -> dict[int, list[int]]:
 
 
 @provider("org_life_compliance")
-def _org_life(org_ids: list[int], year: int) -> Values | None:
+def _org_life(orgs: Orgs, year: int) -> Values | None:
     """Share of the organisational life the rules require in the year that was recorded:
     per required kind min(1, held / required), averaged (party rules_config.meeting_frequency)."""
     Record = _model("party.OrgLifeRecord")
@@ -181,15 +208,15 @@ def _org_life(org_ids: list[int], year: int) -> Values | None:
 
     per_year = {"month": 12, "quarter": 4, "year": 1}
     required = {k: per_year[p] * n for k, (p, n) in current().meeting_frequency.items()}
-    covering = _covering(org_ids, year)
-    pos = {po for i in org_ids for po in covering.get(i, ())}
+    covering = _covering(orgs, year)
+    pos = {po for i in orgs.ids for po in covering.get(i, ())}
     held: dict[tuple[int, str], int] = defaultdict(int)
     for po, kind in Record.objects.filter(party_org_id__in=pos, held_on__year=year).values_list(
         "party_org_id", "kind"
     ):
         held[(po, kind)] += 1
     out: Values = {}
-    for i in org_ids:
+    for i in orgs.ids:
         if not covering.get(i):
             out[i] = 0.0  # no Party organisation: nothing of its life to comply with
             continue
@@ -202,37 +229,37 @@ def _org_life(org_ids: list[int], year: int) -> Values | None:
 
 
 @provider("activities")
-def _activities(org_ids: list[int], year: int) -> Values | None:
+def _activities(orgs: Orgs, year: int) -> Values | None:
     Shift = _model("volunteers.Shift")
     if Shift is None:
         return None
     counts = dict(
-        Shift.objects.filter(_of("owner_org_id", org_ids), starts_at__year=year)
+        Shift.objects.filter(_of("owner_org_id", orgs), starts_at__year=year)
         .values_list("owner_org_id")
         .annotate(n=Count("activity_id", distinct=True))
     )
-    return {i: float(counts.get(i, 0)) for i in org_ids}
+    return {i: float(counts.get(i, 0)) for i in orgs.ids}
 
 
 @provider("hours_per_staff")
-def _hours_per_staff(org_ids: list[int], year: int) -> Values | None:
+def _hours_per_staff(orgs: Orgs, year: int) -> Values | None:
     HoursEntry = _model("volunteers.HoursEntry")
     if HoursEntry is None or _model("orgs.AnnualReport") is None:
         return None
     # Exactly the partial index hours_org_status (owner_org_id, status, service_date,
-    # minutes) WHERE owner_org_id IS NOT NULL: `_of` gives either an IN list (which implies
-    # the condition) or the condition itself, and the sum is read from the index alone
-    # (2.8 s of the page at scale 0.1 scanning the ledger).
+    # minutes) WHERE owner_org_id IS NOT NULL: `_of` states the condition beside its
+    # subquery, and the sum is read from the index alone (2.8 s at scale 0.1 scanning the
+    # ledger).
     minutes = dict(
         HoursEntry.objects.filter(
-            _of("owner_org_id", org_ids), status="approved", service_date__year=year
+            _of("owner_org_id", orgs), status="approved", service_date__year=year
         )
         .values_list("owner_org_id")
         .annotate(m=Sum("minutes"))
     )
-    reports = _latest_reports(org_ids, year)
+    reports = _latest_reports(orgs, year)
     out: Values = {}
-    for i in org_ids:
+    for i in orgs.ids:
         r = reports.get(i)
         # Without a report there is no staff count to divide by: no data, not zero.
         out[i] = (minutes.get(i, 0) / 60) / r.employees if r and r.employees else None
@@ -287,22 +314,21 @@ class OrgScore:
 def score_orgs(
     user: Any, year: int, prefix: str | None = None, config: Any = None
 ) -> list[OrgScore]:
-    """Index of every organisation in scope active at the end of `year`, best first."""
+    """Index of every organisation in scope active at the end of `year`, best first.
+
+    The definition, computed from the base tables: the page reads the stored copy
+    (`models.IndexScore`, written from this by `services.index_refresh`)."""
     config = config or rules_config.current()
-    orgs = list(
-        orgs_active_on(user, dt.date(year, 12, 31), prefix).values_list("id", "name", "area_code")
-    )
-    ids = [o[0] for o in orgs]
+    scoped = orgs_active_on(user, dt.date(year, 12, 31), prefix)
+    rows = list(scoped.values_list("id", "name", "area_code"))
+    orgs = Orgs([o[0] for o in rows], scoped)
     values: dict[str, Values | None] = {}
-    try:
-        for dim in config.dimensions:
-            for ind in dim.indicators:
-                fn = _providers.get(ind.key)
-                values[ind.key] = fn(ids, year) if fn and ids else None
-    finally:
-        _reports_memo.clear()
+    for dim in config.dimensions:
+        for ind in dim.indicators:
+            fn = _providers.get(ind.key)
+            values[ind.key] = fn(orgs, year) if fn and orgs.ids else None
     out: list[OrgScore] = []
-    for org_id, name, area_code in orgs:
+    for org_id, name, area_code in rows:
         dims = []
         for dim in config.dimensions:
             ds = DimensionScore(dim.key, dim.label, dim.weight)
@@ -319,6 +345,28 @@ def score_orgs(
         out.append(OrgScore(org_id, name, area_code, dims))
     out.sort(key=lambda s: (-s.score, s.name))
     return out
+
+
+def stored_parts(score: OrgScore) -> dict[str, list[float | None]]:
+    """{indicator key: [raw value, contribution]} as `models.IndexScore.parts` keeps them
+    (None, JSON null: no data)."""
+    return {p.key: [p.raw, p.contribution] for d in score.dimensions for p in d.parts}
+
+
+def from_stored(
+    org_id: int, name: str, area_code: str, parts: dict[str, Any], config: Any
+) -> OrgScore:
+    """An `OrgScore` rebuilt from a stored row: labels and weights from its index version,
+    values and contributions as they were computed (an indicator missing from the row,
+    which a row of the same version never lacks, is no data)."""
+    dims = []
+    for dim in config.dimensions:
+        ds = DimensionScore(dim.key, dim.label, dim.weight)
+        for ind in dim.indicators:
+            raw, contribution = parts.get(ind.key) or (None, None)
+            ds.parts.append(Part(ind.key, ind.label, ind.weight, raw, contribution))
+        dims.append(ds)
+    return OrgScore(org_id, name, area_code, dims)
 
 
 @dataclass
@@ -353,21 +401,4 @@ def rank_units(scores: list[OrgScore], units: list[Any]) -> list[UnitScore]:
     return ranked
 
 
-def org_score(user: Any, org_id: int, year: int) -> OrgScore | None:
-    from gongzhi.orgs.models import SocialOrg
-
-    org = (
-        restrict(SocialOrg.objects.all(), user)
-        .filter(pk=org_id)
-        .values_list("area_code", flat=True)
-        .first()
-    )
-    if org is None:
-        return None
-    for s in score_orgs(user, year, org):
-        if s.org_id == org_id:
-            return s
-    return None
-
-
-__all__ = ["score_orgs", "rank_units", "org_score"]
+__all__ = ["score_orgs", "rank_units", "from_stored", "stored_parts"]

@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.scope import ScopeSpec
+
 
 class Grain(models.TextChoices):
     DAY = "d", _("日")
@@ -54,3 +56,65 @@ class SummaryState(models.Model):
 
     def __str__(self) -> str:
         return self.figure
+
+
+class IndexScore(models.Model):
+    """One organisation's evaluation index for a year under one index version: the stored
+    copy of `index.score_orgs` the index pages read (README § Evaluation index).
+
+    `area_code` is the organisation's domicile when the row was computed (a move is a
+    watched change, so the row is rewritten): the scope rule filters on it as on the
+    registry's own column, and units are ranked by GROUP BY its prefix.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    version = models.CharField(_("指标版本"), max_length=20)
+    org = models.ForeignKey(
+        "orgs.SocialOrg", verbose_name=_("社会组织"), on_delete=models.CASCADE, related_name="+"
+    )
+    area_code = models.CharField(_("住所地区划代码"), max_length=18)
+    score = models.FloatField(_("指数"))
+    # {dimension key: score}: the unit ranking averages them in SQL.
+    dimensions = models.JSONField(_("各维度得分"))
+    # {indicator key: [raw value, contribution]}; null is “no data”, never a zero.
+    parts = models.JSONField(_("各指标原始值与得分"))
+    refreshed_at = models.DateTimeField(_("计算时间"))
+
+    scope = ScopeSpec(area="area_code", orgs={"orgs.socialorg": "org_id"})
+
+    class Meta:
+        verbose_name = _("评价指数（社会组织）")
+        verbose_name_plural = _("评价指数（社会组织）")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version", "org"], name="indexscore_key"),
+        ]
+        indexes = [
+            # A unit's rows (prefix range) for the ranking and the list.
+            models.Index(fields=["year", "version", "area_code"], name="indexscore_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.version} {self.org_id} {self.score}"
+
+
+class IndexState(models.Model):
+    """When the stored index of a year and version was last computed, and whether changes to
+    the data it reads wait for the next computation. A row means “computed” even when no
+    organisation was active that year."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    version = models.CharField(_("指标版本"), max_length=20)
+    refreshed_at = models.DateTimeField(_("最近重算时间"))
+    dirty_since = models.DateTimeField(_("待重算（自）"), null=True, blank=True)
+    seconds = models.FloatField(_("重算耗时（秒）"), default=0)
+    orgs = models.PositiveIntegerField(_("社会组织数"), default=0)
+
+    class Meta:
+        verbose_name = _("评价指数状态")
+        verbose_name_plural = _("评价指数状态")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version"], name="indexstate_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.version}"

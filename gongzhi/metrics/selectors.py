@@ -10,19 +10,25 @@ the apps' selectors — the same definitions the summaries are built from.
 from __future__ import annotations
 
 import datetime as dt
+import os.path
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, FloatField, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Substr
 from django.http import Http404
 
 from gongzhi.areas.models import CHILD_KIND, Area, Kind
-from gongzhi.core.scope import scope_of
+from gongzhi.core.scope import get_or_404, restrict, scope_of
 from gongzhi.metrics import figures as F
 from gongzhi.metrics import (
+    index,
     sources,  # noqa: F401  (registers the figures)
     summaries,
 )
+from gongzhi.metrics.models import IndexScore
 
 CITY_CODE = "430400000000"
 
@@ -143,3 +149,66 @@ def trend(
     if unit is None or len(unit.prefix) > 12:
         return {k: [] for k in keys}
     return summaries.monthly(unit.prefix, keys, start, end)
+
+
+# --- the evaluation index, read from its stored copy (models.IndexScore) --------------------
+
+
+def index_rows(user: Any, year: int, version: str, prefix: str | None = None) -> QuerySet[Any]:
+    """The stored index rows of a year and version in the user's scope (and a unit)."""
+    qs = restrict(IndexScore.objects.filter(year=year, version=version), user)
+    return qs.filter(area_code__startswith=prefix) if prefix else qs
+
+
+def index_ranking(
+    user: Any, year: int, config: Any, prefix: str | None = None, limit: int = 50
+) -> tuple[list[index.OrgScore], int]:
+    """The best `limit` organisations with their breakdowns, and how many there are."""
+    rows = index_rows(user, year, config.version, prefix)
+    top = rows.order_by("-score", "org__name", "org_id").values_list(
+        "org_id", "org__name", "area_code", "parts"
+    )[:limit]
+    return [index.from_stored(o, n, a, p, config) for o, n, a, p in top], rows.count()
+
+
+def index_units(user: Any, year: int, config: Any, units: list[Area]) -> list[index.UnitScore]:
+    """Each unit's average of its organisations' dimension scores, best first: one GROUP BY
+    the unit's prefix of the stored rows in scope (index.rank_units is the definition)."""
+    sums: dict[str, dict[str, Any]] = {}
+    for length in sorted({len(u.prefix) for u in units}):
+        prefixes = [u.prefix for u in units if len(u.prefix) == length]
+        rows = (
+            index_rows(user, year, config.version, os.path.commonprefix(prefixes))
+            .annotate(unit=Substr("area_code", 1, length))
+            .filter(unit__in=prefixes)
+            .order_by()
+            .values("unit")
+            .annotate(
+                n=Count("id"),
+                **{
+                    f"d_{d.key}": Sum(Cast(KT(f"dimensions__{d.key}"), FloatField()))
+                    for d in config.dimensions
+                },
+            )
+        )
+        sums.update({r["unit"]: r for r in rows})
+    ranked = []
+    for u in units:
+        r = sums.get(u.prefix)
+        n = r["n"] if r else 0
+        dims = {d.key: round((r[f"d_{d.key}"] or 0) / n, 2) for d in config.dimensions} if r else {}
+        ranked.append(
+            index.UnitScore(u.code, u.name, n, round(sum(dims.values()), 2) if n else 0.0, dims)
+        )
+    ranked.sort(key=lambda r: (-r.score, r.code))
+    return ranked
+
+
+def index_org(user: Any, org_id: int, year: int, config: Any) -> index.OrgScore:
+    """One organisation's stored breakdown; 404 out of scope or not active that year."""
+    row = get_or_404(
+        IndexScore.objects.filter(year=year, version=config.version).select_related("org"),
+        user,
+        org_id=org_id,
+    )
+    return index.from_stored(row.org_id, row.org.name, row.area_code, row.parts, config)

@@ -1,4 +1,5 @@
-"""Keep the summaries fresh: a committed change to a counted record queues their rebuild.
+"""Keep the summaries and the stored evaluation index fresh: a committed change to a counted
+record queues their rebuild (the index rides along as the key `index.KEY`).
 
 The apps below never call metrics (DESIGN.md: nobody reads metrics); metrics listens to
 their models' save/delete signals instead. Bulk writes (the demo generator, imports that
@@ -22,10 +23,12 @@ def _flush() -> None:
     _local.pending = set()
     if not keys:
         return
-    from gongzhi.metrics import summaries
+    from gongzhi.metrics import index, services, summaries
     from gongzhi.metrics.tasks import refresh_summaries
 
-    summaries.mark_dirty(keys)
+    summaries.mark_dirty([k for k in keys if k != index.KEY])
+    if index.KEY in keys:
+        services.index_mark_dirty()
     refresh_summaries.enqueue(keys)
 
 
@@ -49,12 +52,14 @@ _handlers: list[Any] = []
 
 
 def connect() -> None:
-    from gongzhi.metrics import figures
+    from gongzhi.metrics import figures, index
 
     watched: dict[str, list[str]] = {}
     for figure in figures.all_figures():
         for label in figure.watch:
             watched.setdefault(label, []).append(figure.key)
+    for label in index.WATCH:
+        watched.setdefault(label, []).append(index.KEY)
     for label, keys in watched.items():
         try:
             model = apps.get_model(label)

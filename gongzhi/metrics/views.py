@@ -141,31 +141,44 @@ def title(data: dict[str, Any]) -> str:
     }
 
 
+def _index_year(request: HttpRequest) -> int:
+    """The year asked for, if the page offers it; else the year it opens on (a year is
+    computed on its first view, so arbitrary years are not computed on request)."""
+    from gongzhi.metrics import services
+
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year if year in services.index_years() else services.default_year()
+
+
 @login_required
 def index_scores(request: HttpRequest) -> HttpResponse:
-    """The evaluation index: unit ranking for a year, and the organisations with breakdowns."""
-    from gongzhi.metrics import index, rules_config
+    """The evaluation index: unit ranking for a year, and the organisations with breakdowns,
+    read from the stored index (computed in the background; a year's first view computes it)."""
+    from gongzhi.metrics import rules_config, services
 
     user = request.user
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
-        year = timezone.localdate().year - 1
+    config = rules_config.current()
+    year = _index_year(request)
     code = request.GET.get("unit") or ""
     unit = selectors.unit_in_scope(user, code) if code else selectors.home_unit(user)
-    scores = index.score_orgs(user, year, unit.prefix if unit else None)
+    state = services.index_ensure(year=year)
+    scores, total = selectors.index_ranking(user, year, config, unit.prefix if unit else None)
     kids = selectors.children(unit) if unit else []
     return render(
         request,
         "metrics/index.html",
         {
-            "config": rules_config.current(),
+            "config": config,
             "year": year,
-            "years": list(range(timezone.localdate().year, 2014, -1)),
+            "years": services.index_years(),
             "unit": unit,
-            "units": index.rank_units(scores, kids),
-            "scores": scores[:50],
-            "total": len(scores),
+            "units": selectors.index_units(user, year, config, kids),
+            "scores": scores,
+            "total": total,
+            "state": state,
             "dashboards": registry.dashboards(),
             "board": {"key": "index"},
         },
@@ -174,17 +187,14 @@ def index_scores(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def index_org(request: HttpRequest, org_id: int) -> HttpResponse:
-    from gongzhi.metrics import index, rules_config
+    from gongzhi.metrics import rules_config, services
 
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
-        year = timezone.localdate().year - 1
-    score = index.org_score(request.user, org_id, year)
-    if score is None:
-        raise Http404
+    config = rules_config.current()
+    year = _index_year(request)
+    state = services.index_ensure(year=year)
+    score = selectors.index_org(request.user, org_id, year, config)
     return render(
         request,
         "metrics/index_org.html",
-        {"s": score, "year": year, "config": rules_config.current()},
+        {"s": score, "year": year, "config": config, "state": state},
     )

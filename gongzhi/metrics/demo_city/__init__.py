@@ -83,7 +83,7 @@ def _load(
     progress: Progress | None,
     workers: int | None,
 ) -> None:
-    from gongzhi.metrics import summaries
+    from gongzhi.metrics import services, summaries
     from gongzhi.metrics.demo_city import geography, orgs_stage, stages
     from gongzhi.metrics.demo_city.volunteer_load import default_workers
     from gongzhi.metrics.models import Delta
@@ -117,6 +117,7 @@ def _load(
     # The hours were COPYed past the services: the volunteers' star summary is rebuilt too.
     timed("stars", stars.rebuild)
     timed("summaries", summaries.refresh)
+    timed("index", services.index_refresh)
     timed("analyze_summaries", lambda: analyze(Delta, StarStep, StarTally))
 
 

@@ -66,19 +66,49 @@ def test_indicators_the_apps_record_have_data(city: Any, city_user: Any) -> None
     assert sum(p["party_org_present"].raw for p in parts) == 11
 
 
-def test_a_long_list_of_organisations_scores_as_a_short_one_does(
-    city: Any, city_user: Any, user_a: Any, monkeypatch: Any
+def test_providers_read_only_the_rows_of_the_organisations_in_scope_however_many(
+    city: Any, user_a: Any
 ) -> None:
-    # Past IN_LIST_MAX the providers read every organisation's rows and pick theirs: the
-    # scores (city and a district in its scope) must be those of the IN-list reading.
-    def table(user: Any) -> list[tuple[int, float, list[Any]]]:
-        return [
-            (s.org_id, s.score, [p.raw for d in s.dimensions for p in d.parts])
-            for s in index.score_orgs(user, 2020)
-        ]
+    # Past 500 organisations the providers used to drop their filter and read the whole
+    # city's rows; a district with more than that must still read only its own.
+    import datetime as dt
 
-    monkeypatch.setattr(index, "IN_LIST_MAX", 10**9)
-    short = {u.pk: table(u) for u in (city_user, user_a)}
-    monkeypatch.setattr(index, "IN_LIST_MAX", 0)
-    assert {u.pk: table(u) for u in (city_user, user_a)} == short
-    assert short[user_a.pk] and len(short[user_a.pk]) < len(short[city_user.pk])
+    from gongzhi.areas.models import Area
+    from gongzhi.orgs.models import AnnualReport, SocialOrg
+    from gongzhi.orgs.models.organisations import fill_derived
+    from gongzhi.volunteers.models import HoursEntry
+
+    district = Area.objects.get(code="430405000000")
+    community = Area.objects.filter(code__startswith="430405", kind="community").first()
+    orgs = [
+        fill_derived(
+            SocialOrg(
+                name=f"批量测试组织{n}",
+                kind="social_group",
+                registration_level="county",
+                authority=district,
+                area=community,
+                registered_on=dt.date(2019, 1, 1),
+            )
+        )
+        for n in range(510)
+    ]
+    SocialOrg.objects.bulk_create(orgs)
+    scoped = index.orgs_active_on(user_a, dt.date(2020, 12, 31))
+    of_a = index.Orgs(list(scoped.values_list("id", flat=True)), scoped)
+    assert len(of_a.ids) > 500
+    assert AnnualReport.objects.exclude(org__area_code__startswith="430405").exists()
+    for model, field in ((AnnualReport, "org_id"), (HoursEntry, "owner_org_id")):
+        read = set(model.objects.filter(index._of(field, of_a)).values_list(field, flat=True))
+        assert read and read <= set(of_a.ids), model
+
+
+def test_a_district_scores_its_organisations_as_the_city_does(
+    city: Any, city_user: Any, user_a: Any
+) -> None:
+    city_scores = {s.org_id: s for s in index.score_orgs(city_user, 2020)}
+    mine = index.score_orgs(user_a, 2020)
+    assert mine and len(mine) < len(city_scores)
+    for s in mine:
+        assert s.area_code.startswith("430405")
+        assert index.stored_parts(s) == index.stored_parts(city_scores[s.org_id])

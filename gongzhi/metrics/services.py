@@ -1,0 +1,114 @@
+"""Writes of the metrics app: the stored evaluation index (models.IndexScore, IndexState).
+
+Like the summary tables (`summaries.refresh`), the stored index is derived from the base
+tables and rewritten from them, never edited: nothing a person recorded changes, so no
+audit event is written. Freshness: README § Evaluation index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.metrics import index, rules_config
+from gongzhi.metrics.models import IndexScore, IndexState
+
+# The years the index page offers: from the first year of the platform's records to now.
+FIRST_YEAR = 2015
+
+
+def index_years() -> list[int]:
+    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
+
+
+def default_year() -> int:
+    """The year the index page opens on: the last whole year."""
+    return timezone.localdate().year - 1
+
+
+def index_refresh(*, years: Iterable[int] | None = None) -> dict[int, float]:
+    """Recompute the stored index of `years` under the current index version; returns
+    seconds per year. Default: every year computed before under this version (someone
+    opened it) and the year the page opens on."""
+    config = rules_config.current()
+    if years is None:
+        years = {
+            *IndexState.objects.filter(version=config.version).values_list("year", flat=True),
+            default_year(),
+        }
+    return {year: _refresh_year(year, config) for year in sorted(set(years))}
+
+
+@transaction.atomic
+def _refresh_year(year: int, config: Any) -> float:
+    from gongzhi.cli import _SystemUser
+    from gongzhi.core.scope import EVERYTHING
+
+    started_at, started = timezone.now(), time.perf_counter()
+    # The whole city, once: each user's page then reads its scope's rows of the one copy.
+    scores = index.score_orgs(_SystemUser(EVERYTHING), year, None, config)
+    rows = [
+        IndexScore(
+            year=year,
+            version=config.version,
+            org_id=s.org_id,
+            area_code=s.area_code,
+            score=s.score,
+            dimensions={d.key: d.score for d in s.dimensions},
+            parts=index.stored_parts(s),
+            refreshed_at=started_at,
+        )
+        for s in scores
+    ]
+    IndexScore.objects.filter(year=year, version=config.version).delete()
+    # Upserts: two first views of a year computing it at once (PostgreSQL) both succeed.
+    IndexScore.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["year", "version", "org"],
+        update_fields=["area_code", "score", "dimensions", "parts", "refreshed_at"],
+    )
+    seconds = round(time.perf_counter() - started, 3)
+    IndexState.objects.bulk_create(
+        [
+            IndexState(
+                year=year,
+                version=config.version,
+                refreshed_at=started_at,
+                seconds=seconds,
+                orgs=len(rows),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["year", "version"],
+        update_fields=["refreshed_at", "seconds", "orgs"],
+    )
+    # Changes marked after the computation started may not be in it: they stay pending
+    # (their own refresh is queued behind this one).
+    IndexState.objects.filter(
+        year=year, version=config.version, dirty_since__lte=started_at
+    ).update(dirty_since=None)
+    return seconds
+
+
+def index_mark_dirty(*, since: dt.datetime | None = None) -> None:
+    """Every stored year waits for a recomputation (the data it reads changed)."""
+    IndexState.objects.filter(dirty_since__isnull=True).update(dirty_since=since or timezone.now())
+
+
+def index_ensure(*, year: int) -> IndexState:
+    """The state of `year`'s stored index under the current version, computing it first if it
+    never was: the first view of a year waits for it once, instead of showing zeros or
+    nothing (every later change is recomputed in the background)."""
+    version = rules_config.current().version
+    state = IndexState.objects.filter(year=year, version=version).first()
+    if state is None:
+        index_refresh(years=[year])
+        state = IndexState.objects.get(year=year, version=version)
+    return state

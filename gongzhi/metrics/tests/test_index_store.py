@@ -1,0 +1,169 @@
+"""The stored evaluation index (models.IndexScore): equal to the live computation, kept fresh
+by the metrics refresh path, scoped, and read by the pages in a bounded number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from gongzhi.metrics import index, rules_config, selectors, services
+from gongzhi.metrics.models import IndexScore, IndexState
+
+YEAR = 2020
+CITY = "430400000000"
+
+
+def _table(scores: list[index.OrgScore]) -> dict[int, tuple[Any, ...]]:
+    return {
+        s.org_id: (
+            s.name,
+            s.area_code,
+            s.score,
+            index.stored_parts(s),
+            [d.score for d in s.dimensions],
+        )
+        for s in scores
+    }
+
+
+@pytest.fixture
+def stored(city: Any) -> Any:
+    services.index_refresh(years=[YEAR])
+    return rules_config.current()
+
+
+def test_the_stored_index_equals_the_live_computation(
+    stored: Any, city_user: Any, user_a: Any
+) -> None:
+    for user in (city_user, user_a):
+        rows, total = selectors.index_ranking(user, YEAR, stored, None, limit=10**6)
+        live = index.score_orgs(user, YEAR)
+        assert total == len(live) and _table(rows) == _table(live)
+        # the same order: best first, then by name
+        assert [s.org_id for s in rows] == [s.org_id for s in live]
+
+
+def test_the_unit_ranking_from_the_table_equals_the_definition(stored: Any, city_user: Any) -> None:
+    from gongzhi.areas.models import Area
+
+    kids = selectors.children(Area.objects.get(code=CITY))
+    from_table = selectors.index_units(city_user, YEAR, stored, kids)
+    definition = index.rank_units(index.score_orgs(city_user, YEAR), kids)
+    assert sum(u.orgs for u in from_table) == IndexScore.objects.filter(year=YEAR).count()
+    by_code = {u.code: u for u in definition}
+    for u in from_table:
+        d = by_code[u.code]
+        assert u.orgs == d.orgs
+        assert u.score == pytest.approx(d.score, abs=0.011)
+        assert u.dimensions.keys() == d.dimensions.keys()
+
+
+def test_no_data_is_stored_as_no_data_and_breakdowns_sum_to_the_score(stored: Any) -> None:
+    rows = list(IndexScore.objects.filter(year=YEAR))
+    assert rows
+    for row in rows:
+        for key in ("cases_handled", "cases_resolved", "purchased_outputs", "service_packages"):
+            assert row.parts[key] == [None, None]
+        assert round(sum(c for _raw, c in row.parts.values() if c is not None), 2) == row.score
+        assert round(sum(row.dimensions.values()), 2) == row.score
+
+
+def test_a_change_to_the_source_data_marks_the_index_stale_and_the_refresh_updates_it(
+    stored: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    from gongzhi.metrics import tasks
+    from gongzhi.orgs.models import Evaluation
+
+    row = next(
+        r for r in IndexScore.objects.filter(year=YEAR) if r.parts["evaluation_grade"][0] == 0
+    )
+    queued: list[list[str]] = []
+    task = tasks.refresh_summaries
+    monkeypatch.setattr(tasks, "refresh_summaries", SimpleNamespace(enqueue=queued.append))
+    with django_capture_on_commit_callbacks(execute=True):
+        Evaluation.objects.create(
+            org_id=row.org_id,
+            evaluated_on=dt.date(YEAR, 6, 1),
+            score=900,
+            grade=5,
+            valid_until=dt.date(YEAR + 5, 6, 1),
+        )
+    assert IndexState.objects.get(year=YEAR).dirty_since is not None
+    assert queued and index.KEY in queued[0]
+
+    before = IndexState.objects.get(year=YEAR).refreshed_at
+    task.call(queued[0])
+    state = IndexState.objects.get(year=YEAR)
+    assert state.dirty_since is None and state.refreshed_at > before
+    updated = IndexScore.objects.get(year=YEAR, org_id=row.org_id)
+    assert updated.parts["evaluation_grade"] == [5.0, 10.0]
+
+
+def test_refresh_metrics_recomputes_the_years_computed_before(stored: Any) -> None:
+    from django.core.management import call_command
+
+    IndexScore.objects.filter(year=YEAR).delete()
+    call_command("refresh_metrics", index.KEY)
+    assert IndexScore.objects.filter(year=YEAR).count() == IndexState.objects.get(year=YEAR).orgs
+    assert IndexState.objects.get(year=YEAR).orgs > 0
+
+
+def test_a_year_never_computed_is_computed_on_its_first_view(
+    city: Any, city_user: Any, client_of: Any
+) -> None:
+    IndexState.objects.filter(year=YEAR).delete()
+    IndexScore.objects.filter(year=YEAR).delete()
+    r = client_of(city_user).get("/metrics/index/", {"year": YEAR})
+    assert r.status_code == 200
+    best = index.score_orgs(city_user, YEAR)[0]
+    body = r.content.decode()
+    assert best.name in body and 'id="index-freshness"' in body
+    assert IndexState.objects.filter(year=YEAR).exists()
+
+
+def test_the_page_says_when_changes_wait_for_the_next_computation(
+    stored: Any, city_user: Any, client_of: Any
+) -> None:
+    c = client_of(city_user)
+    assert "有变更待重算" not in c.get("/metrics/index/", {"year": YEAR}).content.decode()
+    services.index_mark_dirty()
+    assert "有变更待重算" in c.get("/metrics/index/", {"year": YEAR}).content.decode()
+
+
+def test_a_district_user_sees_only_its_organisations_and_units(
+    stored: Any, user_a: Any, client_of: Any
+) -> None:
+    from gongzhi.orgs.models import SocialOrg
+
+    rows, total = selectors.index_ranking(user_a, YEAR, stored, None, limit=10**6)
+    assert rows and all(s.area_code.startswith("430405") for s in rows)
+    c = client_of(user_a)
+    body = c.get("/metrics/index/", {"year": YEAR}).content.decode()
+    others = SocialOrg.objects.exclude(area_code__startswith="430405").values_list(
+        "name", flat=True
+    )
+    assert not [n for n in others if n in body]
+    # another district, as a unit or as an organisation, does not exist for them
+    assert c.get("/metrics/index/", {"year": YEAR, "unit": "430406000000"}).status_code == 404
+    other = IndexScore.objects.filter(year=YEAR).exclude(area_code__startswith="430405").first()
+    assert other is not None
+    url = f"/metrics/index/org/{other.org_id}/"
+    assert c.get(url, {"year": YEAR}).status_code == 404
+    mine = rows[0].org_id
+    assert c.get(f"/metrics/index/org/{mine}/", {"year": YEAR}).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["city_user", "user_a"])
+def test_the_index_pages_run_a_bounded_number_of_queries(
+    stored: Any, who: str, request: Any, client_of: Any, django_assert_max_num_queries: Any
+) -> None:
+    c = client_of(request.getfixturevalue(who))
+    c.get("/metrics/index/", {"year": YEAR})  # sessions, caches
+    with django_assert_max_num_queries(14):
+        assert c.get("/metrics/index/", {"year": YEAR}).status_code == 200
+    org = IndexScore.objects.filter(year=YEAR).order_by("-score").first()
+    with django_assert_max_num_queries(12):
+        c.get(f"/metrics/index/org/{org.org_id}/", {"year": YEAR})
