@@ -48,6 +48,9 @@ class SummaryState(models.Model):
     figure = models.CharField(_("指标"), max_length=40, unique=True)
     refreshed_at = models.DateTimeField(_("最近重算时间"), null=True, blank=True)
     dirty_since = models.DateTimeField(_("待重算（自）"), null=True, blank=True)
+    # The latest change marked: a rebuild that started before it did not see it, so it
+    # leaves the state dirty (and the change's own queued rebuild is not skipped).
+    changed_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True)
     seconds = models.FloatField(_("重算耗时（秒）"), default=0)
 
     class Meta:
@@ -106,6 +109,9 @@ class IndexState(models.Model):
     version = models.CharField(_("指标版本"), max_length=20)
     refreshed_at = models.DateTimeField(_("最近重算时间"))
     dirty_since = models.DateTimeField(_("待重算（自）"), null=True, blank=True)
+    # The latest change marked: a rebuild that started before it did not see it, so it
+    # leaves the state dirty (and the change's own queued rebuild is not skipped).
+    changed_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True)
     seconds = models.FloatField(_("重算耗时（秒）"), default=0)
     orgs = models.PositiveIntegerField(_("社会组织数"), default=0)
 

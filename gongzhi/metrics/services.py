@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gongzhi.metrics import index, rules_config
@@ -91,15 +93,23 @@ def _refresh_year(year: int, config: Any) -> float:
     )
     # Changes marked after the computation started may not be in it: they stay pending
     # (their own refresh is queued behind this one).
-    IndexState.objects.filter(
-        year=year, version=config.version, dirty_since__lte=started_at
+    IndexState.objects.filter(year=year, version=config.version).filter(
+        Q(changed_at__isnull=True) | Q(changed_at__lte=started_at)
     ).update(dirty_since=None)
     return seconds
 
 
 def index_mark_dirty(*, since: dt.datetime | None = None) -> None:
     """Every stored year waits for a recomputation (the data it reads changed)."""
-    IndexState.objects.filter(dirty_since__isnull=True).update(dirty_since=since or timezone.now())
+    now = since or timezone.now()
+    IndexState.objects.update(dirty_since=Coalesce(F("dirty_since"), Value(now)), changed_at=now)
+
+
+def index_pending_years() -> list[int]:
+    """The stored years of the current version that wait for a recomputation."""
+    version = rules_config.current().version
+    dirty = IndexState.objects.filter(version=version, dirty_since__isnull=False)
+    return sorted(dirty.values_list("year", flat=True))
 
 
 def index_ensure(*, year: int) -> IndexState:

@@ -15,7 +15,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gongzhi.metrics import figures as F
@@ -78,6 +80,7 @@ def refresh(keys: Sequence[str] | None = None) -> dict[str, float]:
     A figure's seconds are its staging pass (shared equally within a family) plus an equal
     share of the roll-up, so they add up to the whole rebuild.
     """
+    started_at = timezone.now()
     everything = F.all_figures()
     chosen = [F.get(k) for k in dict.fromkeys(keys)] if keys else everything
     chosen_keys = [f.key for f in chosen]
@@ -99,21 +102,43 @@ def refresh(keys: Sequence[str] | None = None) -> dict[str, float]:
         for key in chosen_keys:
             timings[key] += (time.perf_counter() - started) / len(chosen_keys)
     now = timezone.now()
-    states = {s.figure: s for s in SummaryState.objects.filter(figure__in=chosen_keys)}
+    # Locked: a change marked between this read and the commit waits and marks again after.
+    locked = SummaryState.objects.select_for_update().filter(figure__in=chosen_keys)
+    states = {s.figure: s for s in locked}
     for key in chosen_keys:
         state = states.get(key) or SummaryState(figure=key)
-        state.refreshed_at, state.dirty_since, state.seconds = now, None, timings[key]
+        state.refreshed_at, state.seconds = now, timings[key]
+        # A change marked after this rebuild started may not be in it: it stays pending.
+        if state.changed_at is None or state.changed_at <= started_at:
+            state.dirty_since = None
         state.save()
     return timings
 
 
 def mark_dirty(keys: Iterable[str]) -> None:
+    """Changes to these figures' records were committed: they wait for a rebuild."""
     now = timezone.now()
-    for key in keys:
-        state, _created = SummaryState.objects.get_or_create(figure=key)
-        if state.dirty_since is None:
-            state.dirty_since = now
-            state.save(update_fields=["dirty_since"])
+    keys = list(dict.fromkeys(keys))
+    known = set(SummaryState.objects.filter(figure__in=keys).values_list("figure", flat=True))
+    SummaryState.objects.bulk_create(
+        [SummaryState(figure=k, dirty_since=now, changed_at=now) for k in keys if k not in known],
+        ignore_conflicts=True,
+    )
+    SummaryState.objects.filter(figure__in=keys).update(
+        dirty_since=Coalesce(models.F("dirty_since"), Value(now)), changed_at=now
+    )
+
+
+def pending(keys: Iterable[str]) -> list[str]:
+    """Those of `keys` whose figures wait for a rebuild (dirty, or never built): a queued
+    rebuild whose changes an earlier one already took in has nothing left to do."""
+    keys = list(dict.fromkeys(keys))
+    done = set(
+        SummaryState.objects.filter(
+            figure__in=keys, dirty_since__isnull=True, refreshed_at__isnull=False
+        ).values_list("figure", flat=True)
+    )
+    return [k for k in keys if k not in done]
 
 
 def freshness() -> dict[str, object]:

@@ -167,3 +167,28 @@ def test_the_index_pages_run_a_bounded_number_of_queries(
     org = IndexScore.objects.filter(year=YEAR).order_by("-score").first()
     with django_assert_max_num_queries(12):
         c.get(f"/metrics/index/org/{org.org_id}/", {"year": YEAR})
+
+
+def test_queued_recomputations_behind_one_that_took_the_change_in_do_nothing(
+    stored: Any,
+) -> None:
+    from gongzhi.metrics import tasks
+
+    services.index_mark_dirty()
+    first = tasks.refresh_summaries.call([index.KEY])
+    assert index.KEY in first
+    computed = IndexState.objects.get(year=YEAR).refreshed_at
+    # The second and later tasks of the same burst find the year clean and leave it.
+    assert tasks.refresh_summaries.call([index.KEY]) == {}
+    assert IndexState.objects.get(year=YEAR).refreshed_at == computed
+
+
+def test_a_change_marked_while_the_index_was_computed_stays_pending(stored: Any) -> None:
+    from django.utils import timezone
+
+    services.index_mark_dirty()
+    # The change committed after the computation below started (its mark is later).
+    IndexState.objects.update(changed_at=timezone.now() + dt.timedelta(minutes=1))
+    services.index_refresh(years=[YEAR])
+    assert IndexState.objects.get(year=YEAR).dirty_since is not None
+    assert YEAR in services.index_pending_years()

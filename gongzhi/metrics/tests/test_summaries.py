@@ -190,3 +190,39 @@ def test_a_whole_rebuild_leaves_the_summary_table_with_its_keys_and_index(
     assert selectors.figures_as_of(city_user, dt.date(2020, 5, 1), keys=["social_orgs"]) == {
         "social_orgs": 1
     }
+
+
+def test_queued_rebuilds_behind_one_that_took_the_changes_in_do_nothing(db: Any) -> None:
+    from gongzhi.metrics import tasks
+    from gongzhi.metrics.models import SummaryState
+
+    summaries.mark_dirty(["social_orgs", "employees"])
+    assert summaries.pending(["social_orgs", "employees", "volunteers"]) == [
+        "social_orgs",
+        "employees",
+        "volunteers",  # never built: pending too
+    ]
+    assert set(tasks.refresh_summaries.call(["social_orgs", "employees"])) == {
+        "social_orgs",
+        "employees",
+    }
+    built = SummaryState.objects.get(figure="social_orgs").refreshed_at
+    # A burst of changes queued one task each; those behind the first find nothing to do.
+    assert tasks.refresh_summaries.call(["social_orgs", "employees"]) == {}
+    assert SummaryState.objects.get(figure="social_orgs").refreshed_at == built
+    summaries.mark_dirty(["employees"])
+    assert set(tasks.refresh_summaries.call(["social_orgs", "employees"])) == {"employees"}
+
+
+def test_a_change_marked_while_a_rebuild_ran_stays_pending(db: Any) -> None:
+    from django.utils import timezone
+
+    from gongzhi.metrics.models import SummaryState
+
+    summaries.mark_dirty(["social_orgs"])
+    # The change committed after the rebuild below started (its mark is later).
+    SummaryState.objects.update(changed_at=timezone.now() + dt.timedelta(minutes=1))
+    summaries.refresh(["social_orgs"])
+    state = SummaryState.objects.get(figure="social_orgs")
+    assert state.refreshed_at is not None and state.dirty_since is not None
+    assert summaries.pending(["social_orgs"]) == ["social_orgs"]
