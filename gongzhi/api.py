@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import nullcontext
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,58 +17,79 @@ from ninja.security import HttpBearer, SessionAuth
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 
 
-# The token's user, whether its "last used" is older than the interval, in one statement.
-# Hand-written: every mobile call runs it, and the ORM's join cost ~2 ms of Python a call
-# (the statement ~0.05 ms; docs/performance.md § check-in). Raw() still builds the User with
-# the ORM's own converters.
+# The token's user, and its "last used" when older than the interval. Hand-written: every
+# mobile call runs it, and the ORM's join cost ~2 ms of Python a call (the statement ~0.05 ms;
+# docs/performance.md § check-in); `core.hotsql` prepares it on PostgreSQL.
+#
+# "Last used" to the minute is what an administrator needs to spot a stale token; writing
+# it on every call made each API request a write (one more turn of SQLite's single write
+# lock per check-in under load). On PostgreSQL the touch is in the same statement as the
+# look-up (a data-modifying CTE: one round trip, where a separate transaction took four) and
+# that statement's own transaction commits without waiting for the WAL flush
+# (`set_config(..., true)` is local to it): losing a "last used" minute in a crash is
+# harmless, and a phone's first call (every call of the check-in bench) does not pay a
+# second synchronous commit beside its own write. Inside a caller's transaction the touch
+# commits with it (set_config would relax the caller's commit too, so it is left out).
+_TOKEN_PG_SQL = """
+WITH hit AS (
+    SELECT t.id AS token_id, t.user_id,
+           (t.last_used_at IS NULL OR t.last_used_at <= %s) AS stale
+    FROM {token} t JOIN {user} u ON u.id = t.user_id
+    WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active
+), touched AS (
+    UPDATE {token} SET last_used_at = %s FROM hit
+    WHERE {token}.id = hit.token_id AND hit.stale{relax}
+    RETURNING {token}.id
+)
+SELECT {columns} FROM hit JOIN {user} u ON u.id = hit.user_id
+"""
+_RELAX = "\n    AND set_config('synchronous_commit', 'off', true) IS NOT NULL"
+# SQLite (no data-modifying CTE): look up, then touch if stale.
 _TOKEN_SQL = """
-SELECT u.*, t.id AS gz_token_id,
-       CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END AS gz_stale
+SELECT {columns}, t.id,
+       CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END
 FROM {token} t JOIN {user} u ON u.id = t.user_id
 WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s
 """
+
+
+def _token_user(key: str, now: dt.datetime) -> Any:
+    from django.db import connection
+
+    from gongzhi.accounts.models import ApiToken, User
+    from gongzhi.core import hotsql
+
+    ops = connection.ops
+    token, user = (ops.quote_name(m._meta.db_table) for m in (ApiToken, User))
+    names = [f.attname for f in User._meta.concrete_fields]
+    columns = ", ".join(f"u.{ops.quote_name(f.column)}" for f in User._meta.concrete_fields)
+    stale_before = ops.adapt_datetimefield_value(now - TOKEN_TOUCH_INTERVAL)
+    key_hash = ApiToken.hash_key(key)
+    with hotsql.cursor() as cur:
+        if connection.vendor == "postgresql":
+            relax = "" if connection.in_atomic_block else _RELAX
+            sql = _TOKEN_PG_SQL.format(token=token, user=user, columns=columns, relax=relax)
+            cur.execute(sql, [stale_before, key_hash, ops.adapt_datetimefield_value(now)])
+            row = cur.fetchone()
+        else:
+            sql = _TOKEN_SQL.format(token=token, user=user, columns=columns)
+            cur.execute(sql, [stale_before, key_hash, True])
+            row = cur.fetchone()
+            if row is not None and row[-1]:
+                cur.execute(
+                    f"UPDATE {token} SET last_used_at = %s WHERE id = %s",
+                    [ops.adapt_datetimefield_value(now), row[-2]],
+                )
+    return hotsql.instances(User, names, [row])[0] if row is not None else None
 
 
 class TokenAuth(HttpBearer):
     """Per-user revocable tokens: `Authorization: Bearer gz_...`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from django.db import connection, transaction
-
-        from gongzhi.accounts.models import ApiToken, User
-
-        now = timezone.now()
-        ops = connection.ops
-        sql = _TOKEN_SQL.format(
-            token=ops.quote_name(ApiToken._meta.db_table), user=ops.quote_name(User._meta.db_table)
-        )
-        params = [
-            ops.adapt_datetimefield_value(now - TOKEN_TOUCH_INTERVAL),
-            ApiToken.hash_key(token),
-            True,
-        ]
-        user: Any = next(iter(User.objects.raw(sql, params)), None)  # + gz_* columns
-        if user is None:
-            return None
-        # "Last used" to the minute is what an administrator needs to spot a stale token;
-        # writing it on every call made each API request a write (one more turn of SQLite's
-        # single write lock per check-in under load: docs/performance.md).
-        if user.gz_stale:
-            # By hand, as the SELECT above (~0.2 ms less). On PostgreSQL the touch does not
-            # wait for the WAL flush: losing a "last used" minute in a crash is harmless, and
-            # a phone's first call (every call of the check-in bench) no longer pays a second
-            # synchronous commit beside its own write.
-            # Only in a transaction of its own: inside a caller's, SET LOCAL would cover theirs.
-            relaxed = connection.vendor == "postgresql" and not connection.in_atomic_block
-            with transaction.atomic() if relaxed else nullcontext(), connection.cursor() as cur:
-                if relaxed:
-                    cur.execute("SET LOCAL synchronous_commit TO OFF")
-                cur.execute(
-                    f"UPDATE {ops.quote_name(ApiToken._meta.db_table)} "
-                    "SET last_used_at = %s WHERE id = %s",
-                    [ops.adapt_datetimefield_value(now), user.gz_token_id],
-                )
-        request.user = user
+        user = _token_user(token, timezone.now())
+        if user is not None:
+            request.user = user
         return user
 
 

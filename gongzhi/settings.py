@@ -115,6 +115,11 @@ def _database(var: str = "DATABASE_URL") -> Any:
         db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
     elif db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("OPTIONS", {})
+        # Hot paths' hand-written statements (core.hotsql) are prepared on first use in a
+        # connection; the ORM's client-side-bound statements never are. Off for a pooler
+        # that cannot keep prepared statements (PgBouncer < 1.21 in transaction mode).
+        if env_bool("DB_PREPARED_STATEMENTS", True):
+            db["OPTIONS"].setdefault("prepare_threshold", 0)
     else:
         raise SettingError(var, "only sqlite:// and postgres:// are supported")
     return db

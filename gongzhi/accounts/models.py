@@ -36,10 +36,19 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def active_memberships(self) -> list[Membership]:
+        """The active memberships with their units, read once per user object: roles() and
+        get_scope() both need them on nearly every request (one query where it took two)."""
+        cached = getattr(self, "_active_memberships", None)
+        if cached is None:
+            cached = list(self.memberships.filter(active=True).select_related("area", "org_type"))
+            self._active_memberships = cached
+        return cached
+
     def roles(self) -> set[str]:
         cached = getattr(self, "_roles", None)
         if cached is None:
-            cached = set(self.memberships.filter(active=True).values_list("role", flat=True))
+            cached = {m.role for m in self.active_memberships()}
             self._roles = cached
         return cached
 
@@ -52,7 +61,7 @@ class User(AbstractUser):
             return EVERYTHING
         prefixes: set[str] = set()
         orgs: dict[str, set[int]] = {}
-        for m in self.memberships.filter(active=True).select_related("area", "org_type"):
+        for m in self.active_memberships():
             if m.area is not None:
                 prefixes.add(m.area.prefix)
             if m.org_type is not None and m.org_id:

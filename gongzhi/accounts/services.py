@@ -67,8 +67,8 @@ def membership_add(
         obj=user,
         after={"role": role, "area": getattr(area, "code", None), "org": org.pk if org else None},
     )
-    user.__dict__.pop("_roles", None)
-    user.__dict__.pop("_gongzhi_scope", None)
+    for cached in ("_active_memberships", "_roles", "_gongzhi_scope"):
+        user.__dict__.pop(cached, None)
     return m
 
 

@@ -25,6 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from gongzhi.core import hotsql
 from gongzhi.core.models import AuditEvent
 
 GENESIS = "0" * 64
@@ -64,7 +65,7 @@ def _insert(event: AuditEvent) -> None:
         )
         _INSERT_SQL[connection.vendor] = sql
     values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
+    with hotsql.cursor() as cursor:  # prepared on PostgreSQL: the same statement every time
         cursor.execute(sql, values)
         event.pk = cursor.fetchone()[0]
     event._state.adding = False

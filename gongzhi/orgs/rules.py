@@ -44,7 +44,7 @@ def _units(user: Any) -> list[tuple[str, str | None, int | None, str | None]]:
                 m.org_id,
                 f"{m.org_type.app_label}.{m.org_type.model}" if m.org_type_id else None,
             )
-            for m in user.memberships.filter(active=True).select_related("area", "org_type")
+            for m in user.active_memberships()  # shared with roles() and the scope
         ]
         user._orgs_units = cached
     return cached

@@ -34,13 +34,8 @@ def me_consented(request: HttpRequest) -> Volunteer:
     v = selectors.volunteer_of(request.user)
     if v is None:
         raise Http404
-    _require_consent(v)
+    selectors.require_consent(v)
     return v
-
-
-def _require_consent(v: Volunteer) -> None:
-    if selectors.consent_outdated(v):
-        raise ValidationError({"consent": _("个人信息处理告知书已更新，请先阅读并重新同意")})
 
 
 _me = me_consented
@@ -215,15 +210,23 @@ def cancel(request: HttpRequest, enrollment_id: int) -> Any:
 @router.post("/checkin", response=CheckinOut)
 def checkin(request: HttpRequest, payload: CheckinIn) -> Any:
     """The volunteer scanned the shift's QR code: check in (or out) by its token."""
-    # One query finds the caller's enrollment by the code (issue 7: a 2,000-person event);
-    # only when there is none is the reason looked up: no volunteer profile (404), an
-    # outdated consent (422 `consent`), an unknown code (404) or no enrollment (422 `token`).
-    e = selectors.checkin_enrollment(user=request.user, token=payload.token)
+    # One statement finds the caller's enrollment by the code (issue 7: a 2,000-person
+    # event), for a check-in in the checking-in transaction; only when there is none is the
+    # reason looked up: no volunteer profile (404), an outdated consent (422 `consent`), an
+    # unknown code (404) or no enrollment (422 `token`).
+    if payload.action == "in":
+        e = services.enrollment_checkin_by_token(
+            actor=request.user, token=payload.token, method=Enrollment.Method.API
+        )
+        if e is not None:
+            return CheckinOut(enrollment=EnrollmentOut.from_orm(e), minutes=None)
+    else:
+        e = selectors.checkin_enrollment(user=request.user, token=payload.token)
     if e is None:
         _me(request)
         selectors.shift_by_token(payload.token)
         raise ValidationError({"token": _("您没有报名此班次")})
-    _require_consent(e.volunteer)
+    selectors.require_consent(e.volunteer)
     return _attend(request, e, payload.action, Enrollment.Method.API)
 
 

@@ -74,3 +74,49 @@ def test_a_token_client_is_the_tokens_user_with_its_stored_fields(user_a):
     _token, key = token_create(actor="test", user=user_a, name="phone")
     me = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/accounts/me").json()
     assert me["username"] == user_a.username
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_touch_is_part_of_the_look_up_and_relaxes_only_itself(
+    make_user,
+):
+    """On PostgreSQL the stale token's "last used" is written by the look-up's own statement,
+    whose commit alone skips the WAL flush; the connection's later commits stay durable."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.accounts.models import ApiToken
+
+    user = make_user("volunteer", area=None)
+    token, key = token_create(actor="test", user=user, name="phone")
+    phone = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    with CaptureQueriesContext(connection) as queries:
+        assert phone.get("/api/v1/accounts/me").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+    touches = [q["sql"] for q in queries if 'UPDATE "accounts_apitoken"' in q["sql"]]
+    assert len(touches) == 1
+    if connection.vendor == "postgresql":
+        assert "set_config('synchronous_commit', 'off', true)" in touches[0]
+        assert "WITH hit" in touches[0]  # the look-up and the touch: one statement
+        with connection.cursor() as cur:
+            cur.execute("SHOW synchronous_commit")
+            assert cur.fetchone()[0] == "on"
+
+
+def test_rows_read_by_hand_become_instances_with_the_orms_converters(user_a):
+    from django.db import connection
+
+    from gongzhi.accounts.models import User
+    from gongzhi.core import hotsql
+
+    names = ["id", "username", "is_active", "date_joined"]
+    with hotsql.cursor() as cur:
+        cur.execute(
+            "SELECT id, username, is_active, date_joined, 42 FROM accounts_user WHERE id = %s",
+            [user_a.pk],
+        )
+        (u,) = hotsql.instances(User, names, cur.fetchall())
+    assert u.pk == user_a.pk and u.username == user_a.username
+    assert u.is_active is True and u.date_joined == user_a.date_joined  # SQLite: 1 and text
+    assert u.get_deferred_fields() >= {"password", "email"}
+    assert u._state.adding is False and u._state.db == connection.alias

@@ -376,6 +376,7 @@ from gongzhi.volunteers.selectors.privacy import (  # noqa: E402
     access_log,
     consent_outdated,
     personal_data,
+    require_consent,
 )
 from gongzhi.volunteers.selectors.records import (  # noqa: E402
     award_list,
@@ -405,6 +406,7 @@ __all__ = [
     "correction_list",
     "evaluation_list",
     "personal_data",
+    "require_consent",
     "training_get",
     "training_list",
     "training_records",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from gongzhi.core.models import AuditEvent
 from gongzhi.volunteers.models import (
     Complaint,
@@ -19,6 +22,12 @@ from gongzhi.volunteers.rules_config import current
 def consent_outdated(volunteer: Volunteer) -> bool:
     """The privacy notice changed since the volunteer agreed (PIPL art. 14: consent again)."""
     return volunteer.consent_version != current().consent_version
+
+
+def require_consent(volunteer: Volunteer) -> None:
+    """Refuse (422 `consent` in the API) what a volunteer does on an outdated consent."""
+    if consent_outdated(volunteer):
+        raise ValidationError({"consent": _("个人信息处理告知书已更新，请先阅读并重新同意")})
 
 
 def personal_data(volunteer: Volunteer, *, reveal: bool = False) -> dict[str, Any]:

@@ -8,7 +8,11 @@ from gongzhi.volunteers.services.activities import (
     shift_create,
     signup_blocker,
 )
-from gongzhi.volunteers.services.attendance import enrollment_checkin, enrollment_checkout
+from gongzhi.volunteers.services.attendance import (
+    enrollment_checkin,
+    enrollment_checkin_by_token,
+    enrollment_checkout,
+)
 from gongzhi.volunteers.services.certificates import (
     certificate_issue,
     certificate_request,
@@ -67,6 +71,7 @@ __all__ = [
     "complaint_resolve",
     "enrollment_cancel",
     "enrollment_checkin",
+    "enrollment_checkin_by_token",
     "enrollment_checkout",
     "enrollment_signup",
     "evaluation_add",

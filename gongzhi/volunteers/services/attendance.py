@@ -5,6 +5,12 @@ minutes), so it is written as a few statements: the volunteer's row lock, one co
 UPDATE that only succeeds for an enrolled, not yet checked-in volunteer who is not checked in
 elsewhere at the same time, and the audit event. Anything else (a repeat scan, a refusal) is
 decided on the slow path, which reads the row again under the same lock and says why.
+
+A phone's scan (`enrollment_checkin_by_token`) reads the enrollment and takes the lock in one
+statement, in the transaction that checks in: BEGIN, read-and-lock, UPDATE, audit INSERT,
+COMMIT, each statement prepared on PostgreSQL (`core.hotsql`). The lock must be a statement
+of its own before the UPDATE: in READ COMMITTED the UPDATE's snapshot, taken after the lock
+was granted, is what lets it see a concurrent check-in on an overlapping shift.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core import audit
+from gongzhi.core import audit, hotsql
 from gongzhi.volunteers import rules_config
 from gongzhi.volunteers.models import (
     Enrollment,
@@ -28,6 +34,8 @@ from gongzhi.volunteers.models import (
     Shift,
     Volunteer,
 )
+from gongzhi.volunteers.selectors.attendance import checkin_enrollment
+from gongzhi.volunteers.selectors.privacy import require_consent
 from gongzhi.volunteers.sqlrows import db_datetime, table
 
 
@@ -100,7 +108,7 @@ def _claim_checkin(enrollment: Enrollment, shift: Shift, now: dt.datetime, metho
         db_datetime(shift.ends_at),
         db_datetime(shift.starts_at),
     ]
-    with connection.cursor() as cur:
+    with hotsql.cursor() as cur:
         cur.execute(sql, params)
         return cur.rowcount == 1
 
@@ -114,8 +122,30 @@ def enrollment_checkin(
     Returns the enrollment as it now is. `enrollment.shift` is used for the window when it is
     already loaded (its times do not change once people are enrolled); it is read otherwise.
     """
-    now = at or timezone.now()
     lock_volunteer(enrollment.volunteer_id)
+    return _checkin_locked(actor=actor, enrollment=enrollment, method=method, now=at)
+
+
+@transaction.atomic
+def enrollment_checkin_by_token(
+    *, actor: Any, token: str, method: str, at: dt.datetime | None = None
+) -> Enrollment | None:
+    """The caller's own check-in by the code of the shift they scanned: their enrollment is
+    read and their row locked by one statement, in this transaction. None (nothing done)
+    when they have no enrollment in that shift; the caller says why. Refuses an outdated
+    consent (422 `consent`)."""
+    e = checkin_enrollment(user=actor, token=token, lock=True)
+    if e is None:
+        return None
+    require_consent(e.volunteer)
+    return _checkin_locked(actor=actor, enrollment=e, method=method, now=at)
+
+
+def _checkin_locked(
+    *, actor: Any, enrollment: Enrollment, method: str, now: dt.datetime | None
+) -> Enrollment:
+    """Check in, holding the volunteer's lock (README § Ledger rules)."""
+    now = now or timezone.now()
     shift = enrollment.shift
     if _window_refusal(shift, now) is None and _claim_checkin(enrollment, shift, now, method):
         enrollment.status = EnrollmentStatus.ENROLLED

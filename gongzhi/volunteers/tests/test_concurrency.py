@@ -111,6 +111,48 @@ def test_two_simultaneous_check_ins_on_overlapping_shifts_let_one_through():
     assert checked_in.count() == 1
 
 
+def _enrolled_with_account(make_user):
+    v, s, e = _enrolled()
+    user = make_user("volunteer", area=None)
+    Volunteer.objects.filter(pk=v.pk).update(user=user)
+    return user, v, s, e
+
+
+def test_two_simultaneous_scans_by_the_phone_check_in_once_with_one_audit_event(make_user):
+    """The phone's path reads the enrollment and takes the volunteer's lock in one statement."""
+    from gongzhi.core.models import AuditEvent
+
+    user, v, s, e = _enrolled_with_account(make_user)
+    results, errors = _race(
+        lambda: services.enrollment_checkin_by_token(
+            actor=user, token=s.checkin_token, method="api"
+        )
+    )
+    assert errors == []
+    assert len({r.checked_in_at for r in results}) == 1 and results[0].pk == e.pk
+    assert AuditEvent.objects.filter(action="volunteers.checkin", object_id=str(e.pk)).count() == 1
+
+
+def test_two_simultaneous_scans_of_overlapping_shifts_by_the_phone_let_one_through(make_user):
+    from django.core.exceptions import ValidationError
+
+    user, v, s, e = _enrolled_with_account(make_user)
+    other = f.shift(f.activity(s.activity.team), start=s.starts_at, hours=2)
+    Enrollment(shift=other, volunteer=v, status="enrolled", queued_at=s.starts_at).save()
+    tokens = iter([s.checkin_token, other.checkin_token])
+    lock = threading.Lock()
+
+    def scan():
+        with lock:
+            token = next(tokens)
+        return services.enrollment_checkin_by_token(actor=user, token=token, method="api")
+
+    results, errors = _race(scan)
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], ValidationError) and "enrollment" in errors[0].message_dict
+    assert Enrollment.objects.filter(volunteer=v, checked_in_at__isnull=False).count() == 1
+
+
 def test_two_simultaneous_approvals_of_the_same_entries_add_once():
     v, s, e = _enrolled()
     services.enrollment_checkin(actor="t", enrollment=e, method="list", at=s.starts_at)

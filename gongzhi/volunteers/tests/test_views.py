@@ -228,8 +228,10 @@ def test_a_busy_volunteers_page_costs_what_a_quiet_ones_does_and_pages_the_ledge
         assert r.status_code == 200
         counts.append(len(q))
     # No query per ledger line, team or certificate; the reveal button's scope check reuses
-    # the page's own scoped read.
-    assert counts[0] == counts[1] and counts[1] <= 16
+    # the page's own scoped read; the user's memberships are read once for roles and scope.
+    assert counts[0] == counts[1] and counts[1] <= 12
+    memberships = [s for s in q.captured_queries if 'FROM "accounts_membership"' in s["sql"]]
+    assert len(memberships) == 1
     page = r.content.decode()
     assert page.count('name="reason"') == 30 and "服务0" in page and cert.number in page
     assert "?page=2#ledger" in page and "显示完整号码" in page
