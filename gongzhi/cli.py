@@ -293,6 +293,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args)
 
 
+def _default_threads() -> int:
+    """Threads per gunicorn worker (GONGZHI_THREADS overrides).
+
+    On PostgreSQL a writing request spends a few milliseconds waiting for its commit to
+    reach the disk, CPU-free: 8 threads a worker overlap those waits (check-in under load,
+    paired runs: 467 vs 259 and 315 vs 217 requests/s against 4). SQLite lets one writer
+    in at a time, so more threads only queue on its lock (p99 548 vs 177 ms): 4 there.
+    """
+    from gongzhi.env import env_int, env_str
+
+    postgres = env_str("DATABASE_URL").startswith("postgres")
+    return env_int("GONGZHI_THREADS", 8 if postgres else 4, minimum=1)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gongzhi", description="共治 gongzhi — command line")
     sub = p.add_subparsers(dest="verb", required=True)
@@ -301,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--host", default=os.environ.get("GONGZHI_HOST", "127.0.0.1"))
         sp.add_argument("--port", type=int, default=int(os.environ.get("GONGZHI_PORT", "8000")))
         sp.add_argument("--workers", type=int, default=int(os.environ.get("GONGZHI_WORKERS", "2")))
-        sp.add_argument("--threads", type=int, default=int(os.environ.get("GONGZHI_THREADS", "4")))
+        sp.add_argument("--threads", type=int, default=_default_threads())
         sp.add_argument("--access-log", action="store_true", help="log each request to stdout")
 
     sp = sub.add_parser("serve", help="serve the site with gunicorn")
