@@ -22,7 +22,7 @@ from typing import Any
 
 import dj_database_url
 
-from gongzhi.metrics.demo_city.writer import drop_secondary
+from gongzhi.metrics.demo_city.writer import INDEX_BUILD_MEMORY, drop_secondary
 
 CHUNK = 5000
 BIG_TABLE = 100_000
@@ -178,7 +178,7 @@ def write_floor(floor_url: str, dumps: list[dict[str, Any]]) -> dict[str, Any]:
                 ):
                     while data := fh.read(1 << 20):
                         copy.write(data)
-            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            cur.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
             for statement in rebuild:
                 cur.execute(statement)
         seconds = time.perf_counter() - start

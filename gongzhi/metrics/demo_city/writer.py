@@ -22,6 +22,10 @@ from django.utils import timezone
 
 Progress = Callable[[str, int, int], None]
 
+# PostgreSQL's memory for sorting an index's keys while the load rebuilds them (this
+# transaction only; the server's default 64 MB spills millions of keys to disk).
+INDEX_BUILD_MEMORY = "256MB"
+
 
 class ProgressBar:
     """A one-line progress bar on a terminal (stderr): stage, bar, done/total, elapsed."""
@@ -240,7 +244,7 @@ class deferred_indexes:  # noqa: N801 (a context manager used like a function)
             if connection.vendor == "postgresql":
                 # For this transaction only: sort index keys in memory (the server's default
                 # 64 MB spills millions of keys to disk).
-                cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                cur.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
             for sql in self.saved:
                 cur.execute(sql)
 
