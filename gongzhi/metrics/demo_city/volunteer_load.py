@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterator
 from itertools import islice
@@ -36,6 +37,13 @@ def _draw(k: int) -> rows.Chunk:
     return rows.draw_chunk(_PLAN, k)
 
 
+def _worker_init() -> None:
+    """A forked worker inherits its parent's Python signal handlers. One that catches SIGTERM
+    (a test runner's, a graceful-stop handler) would keep `Pool.terminate()` from ending a
+    worker blocked on the pool's queue, and the load (or the test) would wait for ever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def drawn_chunks(plan: rows.Plan, workers: int) -> Iterator[rows.Chunk]:
     """Every chunk of the plan, in order; drawn in `workers` forked processes when > 1."""
     global _PLAN
@@ -50,13 +58,17 @@ def drawn_chunks(plan: rows.Plan, workers: int) -> Iterator[rows.Chunk]:
     gc.collect()
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
             todo = iter(range(n))
             pending = deque(pool.apply_async(_draw, (k,)) for k in islice(todo, 2 * workers))
             while pending:
                 chunk = pending.popleft().get()
                 pending.extend(pool.apply_async(_draw, (k,)) for k in islice(todo, 1))
                 yield chunk
+            # Every chunk drawn: let the workers finish on their own rather than by the
+            # context manager's terminate() (signals to processes blocked on the pool's queue).
+            pool.close()
+            pool.join()
     finally:
         _PLAN = None
         gc.unfreeze()

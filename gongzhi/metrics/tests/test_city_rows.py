@@ -99,6 +99,39 @@ def test_chunks_are_the_same_whichever_process_draws_them_and_in_which_order() -
         assert list(a.prefix_ids) == list(b.prefix_ids)
 
 
+ROUNDS = 25
+
+
+def test_forked_drawing_ends_even_when_the_parent_catches_sigterm() -> None:
+    """Pool workers inherit the parent's handlers; a caught SIGTERM once kept a terminated
+    worker alive and the suite waited for ever. Both ways out of the pool must return."""
+    import signal
+    import threading
+
+    from gongzhi.metrics.demo_city.volunteer_load import drawn_chunks
+
+    plan = _plan()
+    results: dict[str, Any] = {}
+
+    def draw() -> None:
+        # The hang was a race (a worker blocked on the queue's lock when terminated): repeat.
+        for _ in range(ROUNDS):
+            results["all"] = len(list(drawn_chunks(plan, 2)))
+            early = drawn_chunks(plan, 2)
+            results["first"] = next(early).k
+            early.close()  # the consumer stops early: the pool is terminated
+
+    before = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        worker = threading.Thread(target=draw, daemon=True)
+        worker.start()
+        worker.join(timeout=120)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert not worker.is_alive(), "drawing in forked workers did not end"
+    assert results == {"all": plan.n_chunks, "first": 0}
+
+
 def test_postgresql_chunks_are_copy_text_of_the_same_volunteers() -> None:
     lite, pg = rows.draw_chunk(_plan(), 0), rows.draw_chunk(_plan("postgresql"), 0)
     assert len(pg.volunteers) == len(lite.volunteers)
