@@ -490,15 +490,14 @@ register(
 
 
 def _export(ctx: Ctx) -> dict[str, Any]:
-    from gongzhi.cli import _SystemUser
     from gongzhi.core import registry as core_registry
     from gongzhi.core.exports import export_to_file
-    from gongzhi.core.scope import EVERYTHING
+    from gongzhi.core.scope import SystemUser
 
     path = ctx.work / "volunteers-export.xlsx"
     with stopwatch() as t:
         rows = export_to_file(
-            core_registry.exporter("volunteers")(), _SystemUser(EVERYTHING), path, system=True
+            core_registry.exporter("volunteers")(), SystemUser(), path, system=True
         )
     return {
         "seconds": round(t.seconds, 3),

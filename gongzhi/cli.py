@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 
 def _setup() -> None:
@@ -197,33 +196,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from gongzhi.core.scope import EVERYTHING
+    from gongzhi.core.scope import SystemUser
 
-    count = export_to_file(
-        exporter, _SystemUser(EVERYTHING), Path(args.file), reveal=args.reveal, system=True
-    )
+    count = export_to_file(exporter, SystemUser(), Path(args.file), reveal=args.reveal, system=True)
     print(f"rows={count} written to {args.file}")
     return 0
-
-
-class _SystemUser:
-    """The command line acts for the whole platform (its operator has the server)."""
-
-    is_authenticated = True
-    is_superuser = True
-    pk = None
-
-    def __init__(self, scope: Any) -> None:
-        self._gongzhi_scope = scope
-
-    def get_scope(self) -> Any:
-        return self._gongzhi_scope
-
-    def has_perm(self, perm: str, obj: Any = None) -> bool:
-        return True
-
-    def get_username(self) -> str:
-        return "system"
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

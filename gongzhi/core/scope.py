@@ -41,6 +41,27 @@ NOTHING = UserScope()
 EVERYTHING = UserScope(everything=True)
 
 
+class SystemUser:
+    """The platform acting for itself (the command line, background recomputations of
+    derived tables): the whole platform in scope, every permission. Never a request's user."""
+
+    is_authenticated = True
+    is_superuser = True
+    pk = None
+
+    def __init__(self, scope: UserScope = EVERYTHING) -> None:
+        self._gongzhi_scope = scope
+
+    def get_scope(self) -> UserScope:
+        return self._gongzhi_scope
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return True
+
+    def get_username(self) -> str:
+        return "system"
+
+
 @dataclass(frozen=True)
 class ScopeSpec:
     """Where a model keeps the keys the scope rule tests.

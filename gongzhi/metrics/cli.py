@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 
 def figures(args: argparse.Namespace) -> int:
-    from gongzhi.cli import _SystemUser
-    from gongzhi.core.scope import EVERYTHING
+    from gongzhi.core.scope import SystemUser
     from gongzhi.metrics import figures as F
     from gongzhi.metrics import selectors
 
@@ -22,7 +21,7 @@ def figures(args: argparse.Namespace) -> int:
     except ValueError:
         print(_("错误：--as-of 须为 YYYY-MM-DD 格式的日期"), file=sys.stderr)
         return 2
-    user = _SystemUser(EVERYTHING)
+    user = SystemUser()
     try:
         values = selectors.figures_as_of(user, day, args.unit or None)
     except Http404:

@@ -48,12 +48,11 @@ def index_refresh(*, years: Iterable[int] | None = None) -> dict[int, float]:
 
 @transaction.atomic
 def _refresh_year(year: int, config: Any) -> float:
-    from gongzhi.cli import _SystemUser
-    from gongzhi.core.scope import EVERYTHING
+    from gongzhi.core.scope import SystemUser
 
     started_at, started = timezone.now(), time.perf_counter()
     # The whole city, once: each user's page then reads its scope's rows of the one copy.
-    scores = index.score_orgs(_SystemUser(EVERYTHING), year, None, config)
+    scores = index.score_orgs(SystemUser(), year, None, config)
     rows = [
         IndexScore(
             year=year,

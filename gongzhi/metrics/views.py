@@ -188,9 +188,12 @@ def index_scores(request: HttpRequest) -> HttpResponse:
 @login_required
 def index_org(request: HttpRequest, org_id: int) -> HttpResponse:
     from gongzhi.metrics import rules_config, services
+    from gongzhi.orgs.selectors import org_get
 
     config = rules_config.current()
     year = _index_year(request)
+    # Scope first: a request for someone else's organisation is a 404 that computes nothing.
+    org_get(user=request.user, pk=org_id)
     state = services.index_ensure(year=year)
     score = selectors.index_org(request.user, org_id, year, config)
     return render(

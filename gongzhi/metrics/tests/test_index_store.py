@@ -154,6 +154,10 @@ def test_a_district_user_sees_only_its_organisations_and_units(
     assert c.get(url, {"year": YEAR}).status_code == 404
     mine = rows[0].org_id
     assert c.get(f"/metrics/index/org/{mine}/", {"year": YEAR}).status_code == 200
+    # Asking for someone else's organisation in a year never computed computes nothing.
+    IndexState.objects.filter(year=YEAR - 1).delete()
+    assert c.get(url, {"year": YEAR - 1}).status_code == 404
+    assert not IndexState.objects.filter(year=YEAR - 1).exists()
 
 
 @pytest.mark.parametrize("who", ["city_user", "user_a"])

@@ -177,12 +177,9 @@ def test_an_export_imports_back_unchanged(street_areas, tmp_path):
     )
     make_org(street_areas["b"].code, kind="service_org")
     path = tmp_path / "orgs.xlsx"
-    from gongzhi.cli import _SystemUser
-    from gongzhi.core.scope import EVERYTHING
+    from gongzhi.core.scope import SystemUser
 
-    export_to_file(
-        registry.exporter("orgs")(), _SystemUser(EVERYTHING), path, reveal=True, system=True
-    )
+    export_to_file(registry.exporter("orgs")(), SystemUser(), path, reveal=True, system=True)
     result = _import(path.read_bytes(), name="orgs.xlsx")
     assert result.summary() == "rows=2 inserted=0 updated=0 unchanged=2 rejected=0", result.errors
 
@@ -357,11 +354,8 @@ def test_an_export_with_codeless_filings_imports_back_unchanged(street_areas, tm
     make_org(street_areas["a"].code, kind="community", name="阳光助老队")
     make_org(street_areas["a"].code)
     path = tmp_path / "orgs.xlsx"
-    from gongzhi.cli import _SystemUser
-    from gongzhi.core.scope import EVERYTHING
+    from gongzhi.core.scope import SystemUser
 
-    export_to_file(
-        registry.exporter("orgs")(), _SystemUser(EVERYTHING), path, reveal=True, system=True
-    )
+    export_to_file(registry.exporter("orgs")(), SystemUser(), path, reveal=True, system=True)
     result = _import(path.read_bytes(), name="orgs.xlsx")
     assert result.summary() == "rows=2 inserted=0 updated=0 unchanged=2 rejected=0", result.errors
