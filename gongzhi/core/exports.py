@@ -126,6 +126,10 @@ def _data(exporter: Exporter, user: Any, reveal: bool) -> Iterator[list[Any]]:
 def _tuples(qs: Any, cols: list[ExportColumn], reveal: bool) -> Iterator[list[Any]]:
     """Rows read as tuples of the columns' fields, each changed only where its column says."""
     fields: list[str] = list(dict.fromkeys(c.field for c in cols if c.field))
+    if qs.query.distinct and "pk" not in fields:
+        # A scope that fans out over a relation reads DISTINCT (core.scope.restrict): without
+        # the key, two records with the same cells (and order keys) would be one row.
+        fields.append("pk")
     at = [fields.index(c.field) for c in cols if c.field]
     cells = [_cell(c, reveal, _model_field(qs.model, c.field)) for c in cols if c.field]
     changes = [(j, cell) for j, cell in enumerate(cells) if cell is not None]

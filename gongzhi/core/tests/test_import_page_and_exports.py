@@ -146,3 +146,49 @@ def test_a_long_title_leaves_room_for_the_sheet_number():
 
     assert sheet_title("志" * 40, 1) == "志" * 31
     assert sheet_title("志" * 40, 12) == "志" * 26 + " (12)"
+
+
+class _Events:
+    """An exporter of audit events by field columns (core knows no domain model to use)."""
+
+    @staticmethod
+    def make(columns, distinct):
+        from gongzhi.core.exports import Exporter
+
+        class Events(Exporter):
+            kind = "events"
+            label = "events"
+
+            def queryset(self, user):
+                qs = AuditEvent.objects.filter(action="test.same").order_by("action")
+                # DISTINCT as core.scope.restrict makes it for a scope over a relation
+                return qs.distinct() if distinct else qs
+
+        Events.columns = columns
+        return Events()
+
+
+def test_field_columns_keep_two_records_with_the_same_cells_under_a_distinct_scope():
+    from gongzhi.core import audit
+    from gongzhi.core.exports import ExportColumn, _data
+
+    for _ in range(2):
+        audit.record(actor="system", action="test.same", object_type="t")
+    exporter = _Events.make([ExportColumn("动作", field="action")], distinct=True)
+    assert list(_data(exporter, None, reveal=False)) == [["test.same"], ["test.same"]]
+
+
+def test_field_columns_show_times_as_local_wall_time():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gongzhi.core import audit
+    from gongzhi.core.exports import ExportColumn, _data
+
+    audit.record(actor="system", action="test.same", object_type="t")
+    exporter = _Events.make([ExportColumn("时间", field="at")], distinct=False)
+    [[shown]] = list(_data(exporter, None, reveal=False))
+    at = AuditEvent.objects.get(action="test.same").at
+    assert shown == timezone.localtime(at).replace(tzinfo=None) and shown.tzinfo is None
+    assert timezone.localtime(at).utcoffset() == dt.timedelta(hours=8)
