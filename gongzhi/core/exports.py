@@ -75,29 +75,59 @@ def _local(value: Any) -> Any:
     return timezone.localtime(value).replace(tzinfo=None) if value is not None else None
 
 
-def _cell(column: ExportColumn, reveal: bool, raw: Any = None) -> Callable[[Any], Any] | None:
-    """The function from what the query gives for `column` to its cell, composed once per
-    export; None when the value is the cell (`raw` is the model field of a field column).
+def _cell(
+    column: ExportColumn, reveal: bool, *, tuples: bool = False, raw: Any = None
+) -> Callable[[Any], Any] | None:
+    """The function from what the query gives for `column` (an instance, or on the tuple path
+    its field's value) to its cell, composed once per export; None when the value is the cell
+    (`raw` is the model field of a field column on the tuple path).
 
     Choice labels are translated here, once per export, in its language (`get_FOO_display()`
     per cell cost more than writing the cell, docs/performance.md). None is left as it is
     on the tuple path: the CSV writer writes it as "" and the xlsx writer leaves the cell out.
     """
-    read = column.convert if column.field else column.get
+    steps: list[Callable[[Any], Any]] = []
+    if column.field:
+        if not tuples:
+            steps.append(_path(column.field))
+        if column.convert:
+            steps.append(column.convert)
+    elif column.get:
+        steps.append(column.get)
     if column.choices is not None:
         labels = {value: str(label) for value, label in column.choices.choices}
-        read = lambda value: labels.get(value, value or "")  # noqa: E731
+        steps.append(lambda value: labels.get(value, value or ""))
     masker = MASKERS[column.pii] if column.pii and not reveal else None
-    if read is None and masker is None:
-        if column.field is None:
-            return _clean
+    if tuples and not steps and masker is None:
         return _local if isinstance(raw, models.DateTimeField) else None
-    if masker is None:
-        assert read is not None
-        return lambda value: _clean(read(value))
-    if read is None:
-        return lambda value: masker(_clean(value))
-    return lambda value: masker(_clean(read(value)))
+    steps.append(_clean)
+    if masker is not None:
+        steps.append(masker)
+    return _compose(steps)
+
+
+def _path(field: str) -> Callable[[Any], Any]:
+    """An instance's value at a values_list path; None past an empty relation, as the join."""
+    names = field.split("__")
+
+    def get(obj: Any) -> Any:
+        for name in names:
+            if obj is None:
+                return None
+            obj = getattr(obj, name)
+        return obj
+
+    return get
+
+
+def _compose(steps: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    def then(first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return lambda value: second(first(value))
+
+    composed = steps[0]
+    for step in steps[1:]:
+        composed = then(composed, step)
+    return composed
 
 
 def _model_field(model: Any, path: str) -> Any:
@@ -117,7 +147,7 @@ def _data(exporter: Exporter, user: Any, reveal: bool) -> Iterator[list[Any]]:
     if all(c.field for c in cols) and hasattr(qs, "values_list"):
         yield from _tuples(qs, cols, reveal)
         return
-    cells = [_cell(c, reveal) or _clean for c in cols]
+    cells = [_cell(c, reveal) or _clean for c in cols]  # never None off the tuple path
     iterator = qs.iterator(chunk_size=CHUNK) if hasattr(qs, "iterator") else iter(qs)
     for obj in iterator:
         yield [cell(obj) for cell in cells]
@@ -131,7 +161,9 @@ def _tuples(qs: Any, cols: list[ExportColumn], reveal: bool) -> Iterator[list[An
         # the key, two records with the same cells (and order keys) would be one row.
         fields.append("pk")
     at = [fields.index(c.field) for c in cols if c.field]
-    cells = [_cell(c, reveal, _model_field(qs.model, c.field)) for c in cols if c.field]
+    cells = [
+        _cell(c, reveal, tuples=True, raw=_model_field(qs.model, c.field)) for c in cols if c.field
+    ]
     changes = [(j, cell) for j, cell in enumerate(cells) if cell is not None]
     same_order = at == list(range(len(fields)))
     for values in qs.values_list(*fields).iterator(chunk_size=CHUNK):
