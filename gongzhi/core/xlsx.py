@@ -104,6 +104,9 @@ def _row_xml(n: int, refs: list[str], row: Iterable[Any]) -> str:
             add(f'<c r="{ref}{n}" s="2"><v>{serial!r}</v></c>')
         elif value is None:
             continue
+        elif isinstance(value, int) and not isinstance(value, bool):
+            # an int subclass (an IntegerChoices member): a number, as openpyxl wrote it
+            add(f'<c r="{ref}{n}"><v>{int(value)}</v></c>')
         else:
             text = str(value)
             if text:

@@ -124,20 +124,30 @@ def test_the_xlsx_writer_keeps_types_and_text_as_openpyxl_reads_them(tmp_path):
     import datetime as dt
     from decimal import Decimal
 
+    from django.db import models
+
     from gongzhi.core.xlsx import write_workbook
+
+    class Level(models.IntegerChoices):
+        HIGH = 3
+
+    class Kind(models.TextChoices):
+        TEAM = "team"
 
     path = tmp_path / "types.xlsx"
     rows = [
         ["a & b <c>", " 前后空格 ", 7, 2.5, Decimal("3.25"), True, dt.date(2020, 12, 31)],
         ["ctrl\x01\x1fchar", "", None, -1, 0.1, False, dt.datetime(2020, 1, 2, 3, 4, 5)],
+        [Level.HIGH, Kind.TEAM, float("nan")],
     ]
-    assert write_workbook(path, title="类型: [1]", header=list("ABCDEFG"), rows=rows) == 2
+    assert write_workbook(path, title="类型: [1]", header=list("ABCDEFG"), rows=rows) == 3
     wb = load_workbook(path)  # the full reader validates more than read_only does
     ws = wb.worksheets[0]
     assert wb.sheetnames == ["类型_ _1_"]
     got = [list(r) for r in ws.iter_rows(values_only=True)]
     assert got[1] == ["a & b <c>", " 前后空格 ", 7, 2.5, 3.25, True, dt.datetime(2020, 12, 31)]
     assert got[2] == ["ctrlchar", None, None, -1, 0.1, False, dt.datetime(2020, 1, 2, 3, 4, 5)]
+    assert got[3][:3] == [3, "team", "nan"]
     assert ws["G2"].is_date and ws["G2"].number_format == "yyyy-mm-dd"
 
 
