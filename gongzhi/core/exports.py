@@ -23,13 +23,14 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import ExpressionWrapper, F
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.core.pii import MASKERS
+from gongzhi.core.pii import MASKERS, EncryptedCharField, decryptor
 from gongzhi.core.xlsx import SHEET_MAX_ROWS, write_workbook
 
 CHUNK = 2000  # rows fetched per round trip (server-side cursor on PostgreSQL)
@@ -86,24 +87,42 @@ def _cell(
     per cell cost more than writing the cell, docs/performance.md). None is left as it is
     on the tuple path: the CSV writer writes it as "" and the xlsx writer leaves the cell out.
     """
+    masker = MASKERS[column.pii] if column.pii and not reveal else None
+    plain = not (column.convert or column.get or column.choices is not None)
+    if tuples and plain:
+        # The value is the cell, but for what a datetime, an encrypted number or a mask needs.
+        if isinstance(raw, EncryptedCharField):
+            # Read as stored (_tuples): decrypted, and masked unless revealed, in one call.
+            return decryptor(mask=column.pii if masker else None)
+        if masker is not None:
+            return masker
+        return _local if isinstance(raw, models.DateTimeField) else None
     steps: list[Callable[[Any], Any]] = []
     if column.field:
         if not tuples:
             steps.append(_path(column.field))
+        elif isinstance(raw, EncryptedCharField):
+            steps.append(decryptor())
         if column.convert:
             steps.append(column.convert)
     elif column.get:
         steps.append(column.get)
     if column.choices is not None:
-        labels = {value: str(label) for value, label in column.choices.choices}
-        steps.append(lambda value: labels.get(value, value or ""))
-    masker = MASKERS[column.pii] if column.pii and not reveal else None
-    if tuples and not steps and masker is None:
-        return _local if isinstance(raw, models.DateTimeField) else None
+        labels = _Labels((value, str(label)) for value, label in column.choices.choices)
+        if tuples and not steps and masker is None:
+            return labels.__getitem__  # labels are text: nothing for _clean to do
+        steps.append(labels.__getitem__)
     steps.append(_clean)
     if masker is not None:
         steps.append(masker)
     return _compose(steps)
+
+
+class _Labels(dict[Any, str]):
+    """value -> its label; a value without one shows as itself (get_FOO_display())."""
+
+    def __missing__(self, value: Any) -> Any:
+        return value or ""
 
 
 def _path(field: str) -> Callable[[Any], Any]:
@@ -161,12 +180,19 @@ def _tuples(qs: Any, cols: list[ExportColumn], reveal: bool) -> Iterator[list[An
         # the key, two records with the same cells (and order keys) would be one row.
         fields.append("pk")
     at = [fields.index(c.field) for c in cols if c.field]
-    cells = [
-        _cell(c, reveal, tuples=True, raw=_model_field(qs.model, c.field)) for c in cols if c.field
-    ]
+    raw = {f: _model_field(qs.model, f) for f in fields}
+    cells = [_cell(c, reveal, tuples=True, raw=raw[c.field]) for c in cols if c.field]
     changes = [(j, cell) for j, cell in enumerate(cells) if cell is not None]
     same_order = at == list(range(len(fields)))
-    for values in qs.values_list(*fields).iterator(chunk_size=CHUNK):
+    # Encrypted fields are read as stored, without the field's converter, and decrypted by
+    # their cells: a converter per value (and none left on PostgreSQL) cost a fifth of a row.
+    selected = [
+        ExpressionWrapper(F(f), output_field=models.TextField())
+        if isinstance(raw[f], EncryptedCharField)
+        else f
+        for f in fields
+    ]
+    for values in qs.values_list(*selected).iterator(chunk_size=CHUNK):
         row = list(values) if same_order else [values[i] for i in at]
         for j, cell in changes:
             row[j] = cell(row[j])

@@ -135,6 +135,26 @@ def mask(value: str | None, kind: str) -> str:
     return MASKERS[kind](value)
 
 
+def decryptor(*, mask: str | None = None) -> Any:
+    """`decrypt` with the key bound once, "" for an empty value (as `EncryptedCharField`
+    reads it), masked as `mask` says when given: exports read the stored values and decrypt
+    two per row (core/exports.py)."""
+    aead, _ = _keys(settings.FIELD_KEY)
+    open_, a2b, start = aead.decrypt, binascii.a2b_base64, len(_PREFIX)
+    masker = MASKERS[mask] if mask else None
+
+    def decrypt_one(token: str) -> str:
+        if not token:
+            return ""
+        if not token.startswith(_PREFIX):
+            raise ValueError("not an encrypted field value")
+        raw = a2b(token[start:])
+        plain = open_(raw[:12], raw[12:], None).decode()
+        return masker(plain) if masker else plain
+
+    return decrypt_one
+
+
 class EncryptedCharField(models.TextField):
     """Stores AES-GCM ciphertext; Python code sees the clear value.
 
