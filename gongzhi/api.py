@@ -44,7 +44,9 @@ WITH hit AS (
 SELECT {columns} FROM hit JOIN {user} u ON u.id = hit.user_id
 """
 _RELAX = "\n    AND set_config('synchronous_commit', 'off', true) IS NOT NULL"
-# SQLite (no data-modifying CTE): look up, then touch if stale.
+# SQLite (no data-modifying CTE): look up; a stale touch rides the request's own write
+# transaction, or one at the end of a request that wrote nothing (core.sqlite: a turn of the
+# single write lock less per check-in).
 _TOKEN_SQL = """
 SELECT {columns}, t.id,
        CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END
@@ -76,7 +78,7 @@ def _token_user(key: str, now: dt.datetime) -> Any:
             cur.execute(sql, [stale_before, key_hash, True])
             row = cur.fetchone()
             if row is not None and row[-1]:
-                cur.execute(
+                connection.defer_write(  # type: ignore[attr-defined]  # core.sqlite's
                     f"UPDATE {token} SET last_used_at = %s WHERE id = %s",
                     [ops.adapt_datetimefield_value(now), row[-2]],
                 )
