@@ -310,3 +310,26 @@ def test_the_best_rows_keep_a_stable_order_through_ties(stored: Any, city_user: 
         (-IndexScore.objects.get(year=YEAR, org_id=s.org_id).score, s.name, s.org_id) for s in rows
     ]
     assert keys == sorted(keys)
+
+
+def test_the_migration_fills_the_unit_rows_of_stored_years_as_the_refresh_writes_them(
+    stored: Any,
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from gongzhi.metrics.models import IndexUnit
+
+    def units() -> dict[str, tuple[Any, ...]]:
+        return {
+            u.prefix: (u.year, u.version, u.orgs, u.score, u.dimensions, u.refreshed_at)
+            for u in IndexUnit.objects.all()
+        }
+
+    written = units()
+    assert written
+    IndexUnit.objects.all().delete()
+    migration = importlib.import_module("gongzhi.metrics.migrations.0005_index_units_best_first")
+    migration.store_units(apps, None)
+    assert units() == written
