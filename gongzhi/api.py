@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -55,6 +56,13 @@ WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s
 """
 
 
+@functools.cache
+def _user_columns(user: Any, ops: Any) -> tuple[list[str], str]:
+    # Per model and backend (ops of one vendor quote alike; the cache is per ops object).
+    fields = user._meta.concrete_fields
+    return [f.attname for f in fields], ", ".join(f"u.{ops.quote_name(f.column)}" for f in fields)
+
+
 def _token_user(key: str, now: dt.datetime) -> Any:
     from django.db import connection
 
@@ -63,8 +71,7 @@ def _token_user(key: str, now: dt.datetime) -> Any:
 
     ops = connection.ops
     token, user = (ops.quote_name(m._meta.db_table) for m in (ApiToken, User))
-    names = [f.attname for f in User._meta.concrete_fields]
-    columns = ", ".join(f"u.{ops.quote_name(f.column)}" for f in User._meta.concrete_fields)
+    names, columns = _user_columns(User, ops)
     stale_before = ops.adapt_datetimefield_value(now - TOKEN_TOUCH_INTERVAL)
     key_hash = ApiToken.hash_key(key)
     with hotsql.cursor() as cur:
@@ -174,3 +181,32 @@ def _mount() -> None:
 
 _mount()
 __all__ = ["api"]
+
+
+def nested_urls(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:
+    """The API's URL patterns grouped by their first segment (`volunteers/`, `orgs/`, ...).
+
+    Ninja lists every operation's path at one level, and Django tries patterns in order:
+    a check-in walked past ~55 patterns on each call (~5% of its Python). Grouped, it tries
+    one pattern per app, then that app's own. Within a group the order is kept, and groups
+    have disjoint prefixes, so every path resolves to the same view; names and the
+    namespace are unchanged, so `reverse()` is too.
+    """
+    from django.urls import URLPattern, include, path
+    from django.urls.resolvers import RoutePattern
+
+    patterns, app_name, namespace = urls
+    out: list[Any] = []
+    groups: dict[str, list[Any]] = {}
+    for p in patterns:
+        route = str(p.pattern)
+        head, sep, rest = route.partition("/")
+        if not sep or not isinstance(p.pattern, RoutePattern) or "<" in head:
+            out.append(p)
+            continue
+        if head not in groups:
+            groups[head] = []
+            out.append(path(f"{head}/", include(groups[head])))
+        inner = RoutePattern(rest, name=p.name, is_endpoint=True)
+        groups[head].append(URLPattern(inner, p.callback, p.default_args, p.name))
+    return out, app_name, namespace
