@@ -103,6 +103,8 @@ def _database(var: str = "DATABASE_URL") -> Any:
     except Exception as exc:  # dj-database-url raises several kinds
         raise SettingError(var, str(exc)) from None
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend with a queued write turn (gongzhi/core/sqlite/base.py).
+        db["ENGINE"] = "gongzhi.core.sqlite"
         # WAL lets readers run beside the writer; IMMEDIATE avoids upgrade deadlocks.
         db["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
@@ -112,7 +114,9 @@ def _database(var: str = "DATABASE_URL") -> Any:
         # Persistent per-thread connections (DB_CONN_MAX_AGE, 60 s), as on PostgreSQL: a
         # request no longer pays the open and the PRAGMAs (gunicorn threads each keep their
         # own; gongzhi/core/tests/test_sqlite_connections.py).
-        db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
+        # In memory unless named (":memory:" spelled out: pytest-django recognises the
+        # default only under Django's own ENGINE name).
+        db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or ":memory:"}
     elif db["ENGINE"] == "django.db.backends.postgresql":
         db.setdefault("OPTIONS", {})
         # Hot paths' hand-written statements (core.hotsql) are prepared on first use in a

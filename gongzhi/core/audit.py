@@ -72,6 +72,42 @@ def _insert(event: AuditEvent) -> None:
     event._state.db = connection.alias
 
 
+def event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    result: str = AuditEvent.Result.SUCCESS,
+    before: Any = None,
+    after: Any = None,
+    client_ip: str | None = None,
+) -> AuditEvent:
+    """The event `record()` writes, not yet written."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = ""
+    if user is not None:
+        label = user.get_username()
+    elif isinstance(actor, str):
+        label = actor
+    return AuditEvent(
+        at=timezone.now(),
+        actor=user,
+        actor_label=label[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or "")[:64],
+        result=result,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        client_ip=(client_ip if client_ip is not None else current_ip.get())[:45],
+    )
+
+
 def record(
     *,
     actor: Any,
@@ -85,31 +121,57 @@ def record(
     client_ip: str | None = None,
 ) -> AuditEvent:
     """Write one audit event in the current transaction; it is sealed after commit."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = ""
-    if user is not None:
-        label = user.get_username()
-    elif isinstance(actor, str):
-        label = actor
-    event = AuditEvent(
-        at=timezone.now(),
-        actor=user,
-        actor_label=label[:150],
+    written = event(
+        actor=actor,
         action=action,
+        obj=obj,
         object_type=object_type,
-        object_id=str(object_id or "")[:64],
+        object_id=object_id,
         result=result,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        client_ip=(client_ip if client_ip is not None else current_ip.get())[:45],
+        before=before,
+        after=after,
+        client_ip=client_ip,
     )
-    _insert(event)
+    _insert(written)
+    written_in_transaction()
+    return written
+
+
+def written_in_transaction() -> None:
+    """What follows writing an event, for a caller that wrote it by its own statement."""
     if settings.GONGZHI_AUDIT_SEAL == "commit":
         transaction.on_commit(seal_pending)
-    return event
+
+
+_INSERT_SELECT_SQL: dict[tuple[str, str, str], str] = {}
+
+
+def insert_select(template: AuditEvent, source: str, object_id_sql: str) -> tuple[str, list[Any]]:
+    """`INSERT ... SELECT ... FROM source` writing `template` once per row of `source`, with
+    its object id from that row (`object_id_sql`): a data-modifying statement can write its
+    own audit event in the same statement (check-in: one round trip less). Each value is
+    cast to its column's type (server-side binding types a bare parameter from context)."""
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    key = (connection.vendor, source, object_id_sql)
+    sql = _INSERT_SELECT_SQL.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        values = [
+            object_id_sql if f.attname == "object_id" else f"%s::{f.db_type(connection)}"
+            for f in fields
+        ]
+        sql = _INSERT_SELECT_SQL[key] = "INSERT INTO {} ({}) SELECT {} FROM {}".format(
+            quote(AuditEvent._meta.db_table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(values),
+            source,
+        )
+    params = [
+        f.get_db_prep_save(getattr(template, f.attname), connection)
+        for f in fields
+        if f.attname != "object_id"
+    ]
+    return sql, params
 
 
 def _digest(event: AuditEvent, prev_hash: str) -> str:

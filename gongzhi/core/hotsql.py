@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models.sql import Query
 
@@ -30,18 +30,20 @@ M = TypeVar("M", bound=models.Model)
 
 @contextmanager
 def cursor() -> Iterator[Any]:
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cur:
+    # The thread's connection itself, not the `connection` proxy: every attribute read
+    # through the proxy is two more look-ups, a dozen per statement.
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql":
+        with conn.cursor() as cur:
             yield cur
         return
     import psycopg
 
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = psycopg.Cursor(connection.connection)  # server-side binding: preparable
+    conn.ensure_connection()
+    conn.validate_thread_sharing()
+    raw = psycopg.Cursor(conn.connection)  # server-side binding: preparable
     # Django's wrappers, so execute wrappers and the query log (tests' query counts) see it.
-    logged = connection.queries_logged
-    wrapped = _Logged(raw, connection) if logged else CursorWrapper(raw, connection)
+    wrapped = _Logged(raw, conn) if conn.queries_logged else CursorWrapper(raw, conn)
     with wrapped as cur:
         yield cur
 
@@ -62,19 +64,34 @@ class _Logged(CursorDebugWrapper):
         return super().debug_sql(sql, params, False, many)
 
 
+def _converters(model: type[models.Model], names: Sequence[str]) -> Any:
+    """The ORM's converters for these columns, built once per connection: the ORM builds
+    them for every query, and a hot path reads the same columns every time. Kept on the
+    connection (one per thread) because they are its operations' bound methods."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    cache = wrapper.__dict__.setdefault("_gongzhi_converters", {})
+    key = (model, tuple(names))
+    found = cache.get(key)
+    if found is None:
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        cols: list[Any] = [by_attname[n].get_col(model._meta.db_table) for n in names]
+        compiler = wrapper.ops.compiler("SQLCompiler")(Query(model), wrapper, wrapper.alias)
+        found = cache[key] = list(compiler.get_converters(cols).items())
+    return found
+
+
 def instances(model: type[M], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[M]:
     """Model instances from rows whose first columns are the fields `names` (attnames), in
     that order, converted as the ORM converts them; further columns are ignored."""
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    fields = [by_attname[n] for n in names]
-    compiler = connection.ops.compiler("SQLCompiler")(Query(model), connection, connection.alias)
-    converters = compiler.get_converters([f.get_col(model._meta.db_table) for f in fields])
-    width = len(fields)
+    conn = connections[DEFAULT_DB_ALIAS]
+    converters = _converters(model, names)
+    width = len(names)
+    attnames = list(names)
     out = []
     for row in rows:
         values = list(row[:width])
-        for pos, (funcs, expr) in converters.items():
+        for pos, (funcs, expr) in converters:
             for func in funcs:
-                values[pos] = func(values[pos], expr, connection)
-        out.append(model.from_db(connection.alias, list(names), values))
+                values[pos] = func(values[pos], expr, conn)
+        out.append(model.from_db(conn.alias, attnames, values))
     return out

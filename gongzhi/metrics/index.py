@@ -11,6 +11,7 @@ contributions, so a breakdown always adds up to the score it explains.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -378,27 +379,29 @@ class UnitScore:
     dimensions: dict[str, float]
 
 
+def unit_score(code: str, name: str, members: list[dict[str, float]]) -> UnitScore:
+    """A unit's score from its organisations' dimension scores ({dimension key: score}):
+    each dimension averaged, the unit's score their sum. `math.fsum` makes it independent of
+    the order of `members`, so the stored ranking (`services.index_refresh`) and this
+    definition agree to the last digit whatever order the rows come in."""
+    n = len(members)
+    dims = (
+        {key: round(math.fsum(m[key] for m in members) / n, 2) for key in members[0]} if n else {}
+    )
+    return UnitScore(code, name, n, round(sum(dims.values()), 2) if n else 0.0, dims)
+
+
 def rank_units(scores: list[OrgScore], units: list[Any]) -> list[UnitScore]:
     """Average index of the organisations domiciled in each unit, best first."""
-    by_unit: dict[str, list[OrgScore]] = defaultdict(list)
+    by_unit: dict[str, list[dict[str, float]]] = defaultdict(list)
     for s in scores:
         for u in units:
             if s.area_code.startswith(u.prefix):
-                by_unit[u.code].append(s)
+                by_unit[u.code].append({d.key: d.score for d in s.dimensions})
                 break
-    ranked = []
-    for u in units:
-        group = by_unit.get(u.code, [])
-        n = len(group)
-        dims: dict[str, float] = {}
-        if n:
-            for i, d in enumerate(group[0].dimensions):
-                dims[d.key] = round(sum(g.dimensions[i].score for g in group) / n, 2)
-        ranked.append(
-            UnitScore(u.code, u.name, n, round(sum(dims.values()), 2) if n else 0.0, dims)
-        )
+    ranked = [unit_score(u.code, u.name, by_unit.get(u.code, [])) for u in units]
     ranked.sort(key=lambda r: (-r.score, r.code))
     return ranked
 
 
-__all__ = ["score_orgs", "rank_units", "from_stored", "stored_parts"]
+__all__ = ["score_orgs", "rank_units", "unit_score", "from_stored", "stored_parts"]

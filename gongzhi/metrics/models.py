@@ -92,12 +92,53 @@ class IndexScore(models.Model):
             models.UniqueConstraint(fields=["year", "version", "org"], name="indexscore_key"),
         ]
         indexes = [
-            # A unit's rows (prefix range) for the ranking and the list.
-            models.Index(fields=["year", "version", "area_code"], name="indexscore_area"),
+            # A unit's rows (prefix range: LIKE 'prefix%', hence the pattern operator class
+            # on PostgreSQL, whose default collation cannot range-scan LIKE) for a district's
+            # list and the ranking of units a scope covers only in part.
+            models.Index(
+                fields=["year", "version", "area_code"],
+                name="indexscore_area",
+                opclasses=["int2_ops", "varchar_ops", "varchar_pattern_ops"],
+            ),
+            # The best 50 of a year (issue 7: flat as the city grows): read in index order
+            # and stopped at the limit, instead of sorting every row of the year.
+            models.Index(fields=["year", "version", "-score"], name="indexscore_best"),
         ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.version} {self.org_id} {self.score}"
+
+
+class IndexUnit(models.Model):
+    """A unit's place in the stored index of a year and version: how many organisations are
+    domiciled in it and their average dimension scores (`index.unit_score` of their
+    IndexScore rows), for every prefix of their area codes at each unit level. Written with
+    the IndexScore rows in the same transaction, so the page reads a ranking of N units in
+    N rows whatever the size of the city (issue 7)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    version = models.CharField(_("指标版本"), max_length=20)
+    prefix = models.CharField(_("单位前缀"), max_length=18)
+    orgs = models.PositiveIntegerField(_("社会组织数"))
+    score = models.FloatField(_("平均指数"))
+    # {dimension key: average score of the unit's organisations}.
+    dimensions = models.JSONField(_("各维度平均得分"))
+    refreshed_at = models.DateTimeField(_("计算时间"))
+
+    # A unit's row sums organisations a user may not all see: it is read only for units the
+    # user's area scope covers whole (selectors.index_units), so it carries the scope rule
+    # on its own prefix like any area-coded record.
+    scope = ScopeSpec(area="prefix")
+
+    class Meta:
+        verbose_name = _("评价指数（单位）")
+        verbose_name_plural = _("评价指数（单位）")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "version", "prefix"], name="indexunit_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.version} {self.prefix} {self.score}"
 
 
 class IndexState(models.Model):

@@ -28,7 +28,7 @@ from gongzhi.metrics import (
     sources,  # noqa: F401  (registers the figures)
     summaries,
 )
-from gongzhi.metrics.models import IndexScore
+from gongzhi.metrics.models import IndexScore, IndexUnit
 
 CITY_CODE = "430400000000"
 
@@ -160,20 +160,59 @@ def index_rows(user: Any, year: int, version: str, prefix: str | None = None) ->
     return qs.filter(area_code__startswith=prefix) if prefix else qs
 
 
+def _whole_in_scope(user: Any, prefix: str) -> bool:
+    """Whether the user may see every organisation under the unit `prefix`: only then may a
+    stored unit row (models.IndexUnit), which sums them all, stand for what they see."""
+    scope = scope_of(user)
+    return scope.everything or any(prefix.startswith(p) for p in scope.area_prefixes)
+
+
+def _stored_units(user: Any, year: int, version: str, prefixes: list[str]) -> dict[str, Any]:
+    if not prefixes:
+        return {}
+    rows = IndexUnit.objects.filter(year=year, version=version, prefix__in=prefixes)
+    return {u.prefix: u for u in restrict(rows, user)}
+
+
 def index_ranking(
     user: Any, year: int, config: Any, prefix: str | None = None, limit: int = 50
 ) -> tuple[list[index.OrgScore], int]:
-    """The best `limit` organisations with their breakdowns, and how many there are."""
+    """The best `limit` organisations with their breakdowns (ties by name, then id), and how
+    many there are: the stored count of the unit when the user sees all of it, else a count
+    of the rows in scope (an organisation's own user: a handful)."""
     rows = index_rows(user, year, config.version, prefix)
+    # Index order (indexscore_best) up to the limit: the year's other rows are not read.
     top = rows.order_by("-score", "org__name", "org_id").values_list(
         "org_id", "org__name", "area_code", "parts"
     )[:limit]
-    return [index.from_stored(o, n, a, p, config) for o, n, a, p in top], rows.count()
+    scores = [index.from_stored(o, n, a, p, config) for o, n, a, p in top]
+    if prefix and _whole_in_scope(user, prefix):
+        unit = _stored_units(user, year, config.version, [prefix]).get(prefix)
+        return scores, unit.orgs if unit else 0
+    return scores, rows.count()
 
 
 def index_units(user: Any, year: int, config: Any, units: list[Area]) -> list[index.UnitScore]:
-    """Each unit's average of its organisations' dimension scores, best first: one GROUP BY
-    the unit's prefix of the stored rows in scope (index.rank_units is the definition)."""
+    """Each unit's average of its organisations' dimension scores, best first: the stored
+    unit rows (one per unit, written by the refresh) for the units the user sees whole, a
+    GROUP BY of the rows in scope for any other (index.rank_units is the definition)."""
+    whole = [u for u in units if _whole_in_scope(user, u.prefix)]
+    stored = _stored_units(user, year, config.version, [u.prefix for u in whole])
+    ranked = []
+    for u in whole:
+        r = stored.get(u.prefix)
+        ranked.append(
+            index.UnitScore(u.code, u.name, r.orgs, r.score, r.dimensions)
+            if r
+            else index.unit_score(u.code, u.name, [])
+        )
+    ranked += _units_from_rows(user, year, config, [u for u in units if u not in whole])
+    ranked.sort(key=lambda r: (-r.score, r.code))
+    return ranked
+
+
+def _units_from_rows(user: Any, year: int, config: Any, units: list[Area]) -> list[index.UnitScore]:
+    """Units a scope covers in part: one GROUP BY the unit's prefix of the rows in scope."""
     sums: dict[str, dict[str, Any]] = {}
     for length in sorted({len(u.prefix) for u in units}):
         prefixes = [u.prefix for u in units if len(u.prefix) == length]
@@ -200,7 +239,6 @@ def index_units(user: Any, year: int, config: Any, units: list[Area]) -> list[in
         ranked.append(
             index.UnitScore(u.code, u.name, n, round(sum(dims.values()), 2) if n else 0.0, dims)
         )
-    ranked.sort(key=lambda r: (-r.score, r.code))
     return ranked
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,8 +18,13 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from gongzhi.areas.models import PREFIX_LENGTH
 from gongzhi.metrics import index, rules_config
-from gongzhi.metrics.models import IndexScore, IndexState
+from gongzhi.metrics.models import IndexScore, IndexState, IndexUnit
+
+# The prefix lengths of the units the index ranks (county, street, community, ... ; the
+# city for its count): one IndexUnit row per prefix in use at each.
+UNIT_LEVELS = sorted(set(PREFIX_LENGTH.values()))
 
 # The years the index page offers: from the first year of the platform's records to now.
 FIRST_YEAR = 2015
@@ -75,6 +81,7 @@ def _refresh_year(year: int, config: Any) -> float:
         unique_fields=["year", "version", "org"],
         update_fields=["area_code", "score", "dimensions", "parts", "refreshed_at"],
     )
+    _store_units(year, config.version, rows, started_at)
     seconds = round(time.perf_counter() - started, 3)
     IndexState.objects.bulk_create(
         [
@@ -96,6 +103,40 @@ def _refresh_year(year: int, config: Any) -> float:
         Q(changed_at__isnull=True) | Q(changed_at__lte=started_at)
     ).update(dirty_since=None)
     return seconds
+
+
+def _store_units(year: int, version: str, rows: list[IndexScore], at: dt.datetime) -> None:
+    """The unit rows of the year (models.IndexUnit): every prefix of the stored area codes at
+    each unit level, with `index.unit_score` of the organisations under it — the page's
+    ranking and counts then read one row per unit instead of grouping all the year's rows."""
+    members: dict[str, list[dict[str, float]]] = defaultdict(list)
+    for row in rows:
+        for length in UNIT_LEVELS:
+            if len(row.area_code) >= length:
+                members[row.area_code[:length]].append(row.dimensions)
+    units = []
+    for prefix, group in members.items():
+        u = index.unit_score(prefix, "", group)
+        units.append(
+            IndexUnit(
+                year=year,
+                version=version,
+                prefix=prefix,
+                orgs=u.orgs,
+                score=u.score,
+                dimensions=u.dimensions,
+                refreshed_at=at,
+            )
+        )
+    IndexUnit.objects.filter(year=year, version=version).delete()
+    # Upserts, as for IndexScore: two first views of a year computing it at once.
+    IndexUnit.objects.bulk_create(
+        units,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["year", "version", "prefix"],
+        update_fields=["orgs", "score", "dimensions", "refreshed_at"],
+    )
 
 
 def index_mark_dirty(*, since: dt.datetime | None = None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -17,14 +17,15 @@ M = TypeVar("M", bound=models.Model)
 
 
 def table(model: type[models.Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    # Both databases quote identifiers the SQL-standard way (no connection look-up needed).
+    return '"' + model._meta.db_table.replace('"', '""') + '"'
 
 
 def instance(model: type[M], **values: Any) -> M:
     """A model instance "from the database" with these attribute values (by attname); the
     other fields are deferred and load on access, as with `.only()`."""
     names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[n] for n in names])
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[n] for n in names])
 
 
 def to_aware(value: Any) -> dt.datetime | None:

@@ -196,3 +196,140 @@ def test_a_change_marked_while_the_index_was_computed_stays_pending(stored: Any)
     services.index_refresh(years=[YEAR])
     assert IndexState.objects.get(year=YEAR).dirty_since is not None
     assert YEAR in services.index_pending_years()
+
+
+# --- issue 7: the page reads a stored ranking of units and the best rows in index order -----
+
+
+def _ranking_of_rows(year: int, config: Any, units: list[Any], **scope: Any) -> list[Any]:
+    """index.rank_units over the stored rows themselves (the definition, from the table)."""
+    rows = IndexScore.objects.filter(year=year, version=config.version, **scope)
+    scores = [
+        index.from_stored(r.org_id, "", r.area_code, r.parts, config)
+        for r in rows.order_by("?")  # any order: the ranking must not depend on it
+    ]
+    return index.rank_units(scores, units)
+
+
+def test_the_stored_unit_ranking_equals_the_ranking_of_the_rows_after_a_refresh(
+    stored: Any, city_user: Any
+) -> None:
+    from gongzhi.areas.models import Area
+    from gongzhi.orgs.models import Evaluation
+
+    city = Area.objects.get(code=CITY)
+    district = Area.objects.get(code="430405000000")
+    for _round in range(2):
+        for unit in (city, district):
+            kids = selectors.children(unit)
+            assert selectors.index_units(city_user, YEAR, stored, kids) == _ranking_of_rows(
+                YEAR, stored, kids
+            )
+            _top, total = selectors.index_ranking(city_user, YEAR, stored, unit.prefix)
+            assert (
+                total
+                == IndexScore.objects.filter(year=YEAR, area_code__startswith=unit.prefix).count()
+            )
+        # A change to what the index reads, then the refresh: the unit rows follow the rows.
+        org_id = IndexScore.objects.filter(year=YEAR, area_code__startswith="430405")[0].org_id
+        Evaluation.objects.create(
+            org_id=org_id,
+            evaluated_on=dt.date(YEAR, 6, 1),
+            score=900,
+            grade=5,
+            valid_until=dt.date(YEAR + 5, 6, 1),
+        )
+        services.index_refresh(years=[YEAR])
+
+
+def test_a_district_reads_its_own_units_and_count_and_never_a_unit_it_sees_in_part(
+    stored: Any, user_a: Any
+) -> None:
+    from gongzhi.areas.models import Area
+    from gongzhi.core.scope import SystemUser, UserScope
+    from gongzhi.orgs.models import SocialOrg
+
+    district = Area.objects.get(code="430405000000")
+    streets = selectors.children(district)
+    mine = selectors.index_units(user_a, YEAR, stored, streets)
+    assert mine == _ranking_of_rows(YEAR, stored, streets, area_code__startswith="430405")
+    _top, total = selectors.index_ranking(user_a, YEAR, stored, district.prefix)
+    assert total == IndexScore.objects.filter(year=YEAR, area_code__startswith="430405").count()
+
+    # A scope of one street sees its county only in part: the county's stored row (all its
+    # streets) must not stand for it — it counts and averages the street's rows alone.
+    counties = selectors.children(Area.objects.get(code=CITY))
+
+    def count(prefix: str) -> int:
+        return IndexScore.objects.filter(year=YEAR, area_code__startswith=prefix).count()
+
+    # The small city keeps a county's organisations in one street: move one from another
+    # county to a second street of it, and recompute.
+    county, street, other = next(
+        (c, s, o)
+        for c in counties
+        for s in selectors.children(c)
+        for o in selectors.children(c)
+        if count(s.prefix) and o != s
+    )
+    home = Area.objects.create(
+        code=f"{other.prefix}901", name="测试社区", kind="community", parent=other
+    )
+    row = IndexScore.objects.filter(year=YEAR).exclude(area_code__startswith=county.prefix)[0]
+    SocialOrg.objects.filter(pk=row.org_id).update(area=home, area_code=home.code)
+    services.index_refresh(years=[YEAR])
+    assert 0 < count(street.prefix) < count(county.prefix)
+    one_street = SystemUser(UserScope(area_prefixes=(street.prefix,)))
+    seen = {u.code: u for u in selectors.index_units(one_street, YEAR, stored, counties)}
+    expected = _ranking_of_rows(YEAR, stored, counties, area_code__startswith=street.prefix)
+    assert seen == {u.code: u for u in expected}
+    assert seen[county.code].orgs == count(street.prefix)
+    assert sum(u.orgs for u in seen.values()) == count(street.prefix)
+    _top, total = selectors.index_ranking(one_street, YEAR, stored, county.prefix)
+    assert total == count(street.prefix)
+
+
+def test_the_best_rows_keep_a_stable_order_through_ties(stored: Any, city_user: Any) -> None:
+    from gongzhi.orgs.models import SocialOrg
+
+    # Ten organisations tie at the top, four of them under one name as well.
+    tied = list(
+        IndexScore.objects.filter(year=YEAR).order_by("org_id").values_list("org_id", flat=True)
+    )[:10]
+    IndexScore.objects.filter(year=YEAR, org_id__in=tied).update(score=100.0)
+    SocialOrg.objects.filter(pk__in=tied[3:7]).update(name="同名社会组织")
+    names = dict(SocialOrg.objects.filter(pk__in=tied).values_list("pk", "name"))
+    expected = sorted(tied, key=lambda pk: (names[pk], pk))
+    for limit in (3, 5, 10):
+        first = selectors.index_ranking(city_user, YEAR, stored, None, limit=limit)[0]
+        again = selectors.index_ranking(city_user, YEAR, stored, None, limit=limit)[0]
+        assert [s.org_id for s in first] == [s.org_id for s in again] == expected[:limit]
+    # the rest follow, best first, ties by name then id
+    rows = selectors.index_ranking(city_user, YEAR, stored, None, limit=10**6)[0]
+    keys = [
+        (-IndexScore.objects.get(year=YEAR, org_id=s.org_id).score, s.name, s.org_id) for s in rows
+    ]
+    assert keys == sorted(keys)
+
+
+def test_the_migration_fills_the_unit_rows_of_stored_years_as_the_refresh_writes_them(
+    stored: Any,
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from gongzhi.metrics.models import IndexUnit
+
+    def units() -> dict[str, tuple[Any, ...]]:
+        return {
+            u.prefix: (u.year, u.version, u.orgs, u.score, u.dimensions, u.refreshed_at)
+            for u in IndexUnit.objects.all()
+        }
+
+    written = units()
+    assert written
+    IndexUnit.objects.all().delete()
+    migration = importlib.import_module("gongzhi.metrics.migrations.0005_index_units_best_first")
+    migration.store_units(apps, None)
+    assert units() == written

@@ -27,6 +27,16 @@ WHERE s.checkin_token = %s AND v.user_id = %s
 """
 
 
+def checkin_statement(*, lock: bool = False) -> str:
+    """The statement `checkin_enrollment` runs (parameters: the code, the user's id)."""
+    sql = _CHECKIN_SQL.format(
+        enrollment=table(Enrollment), shift=table(Shift), volunteer=table(Volunteer)
+    )
+    if lock and connection.features.has_select_for_update:
+        sql += "FOR UPDATE OF v\n"
+    return sql
+
+
 def checkin_enrollment(*, user: Any, token: str, lock: bool = False) -> Enrollment | None:
     """The caller's own enrollment in the shift whose code they scanned, with what check-in
     needs: the shift's times and the volunteer's consent version. None when there is none
@@ -41,14 +51,15 @@ def checkin_enrollment(*, user: Any, token: str, lock: bool = False) -> Enrollme
     """
     if not getattr(user, "is_authenticated", False):
         return None
-    sql = _CHECKIN_SQL.format(
-        enrollment=table(Enrollment), shift=table(Shift), volunteer=table(Volunteer)
-    )
-    if lock and connection.features.has_select_for_update:
-        sql += "FOR UPDATE OF v\n"
     with hotsql.cursor() as cur:
-        cur.execute(sql, [token, user.pk])
+        cur.execute(checkin_statement(lock=lock), [token, user.pk])
         row = cur.fetchone()
+    return checkin_enrollment_of(row, user)
+
+
+def checkin_enrollment_of(row: Any, user: Any) -> Enrollment | None:
+    """The enrollment (with its shift's times and volunteer's consent) of a row of
+    `checkin_statement`, or None for no row."""
     if row is None:
         return None
     eid, shift_id, volunteer_id, status, cin, cout, method, starts, ends, consent = row

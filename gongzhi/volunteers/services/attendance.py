@@ -8,7 +8,8 @@ decided on the slow path, which reads the row again under the same lock and says
 
 A phone's scan (`enrollment_checkin_by_token`) reads the enrollment and takes the lock in one
 statement, in the transaction that checks in: BEGIN, read-and-lock, UPDATE, audit INSERT,
-COMMIT, each statement prepared on PostgreSQL (`core.hotsql`). The lock must be a statement
+COMMIT, each statement prepared on PostgreSQL (`core.hotsql`); there the UPDATE writes its
+own audit event and is sent with the read-and-lock in one pipeline (`_CLAIM_BY_CODE_SQL`). The lock must be a statement
 of its own before the UPDATE: in READ COMMITTED the UPDATE's snapshot, taken after the lock
 was granted, is what lets it see a concurrent check-in on an overlapping shift.
 """
@@ -34,7 +35,11 @@ from gongzhi.volunteers.models import (
     Shift,
     Volunteer,
 )
-from gongzhi.volunteers.selectors.attendance import checkin_enrollment
+from gongzhi.volunteers.selectors.attendance import (
+    checkin_enrollment,
+    checkin_enrollment_of,
+    checkin_statement,
+)
 from gongzhi.volunteers.selectors.privacy import require_consent
 from gongzhi.volunteers.sqlrows import db_datetime, table
 
@@ -134,11 +139,86 @@ def enrollment_checkin_by_token(
     read and their row locked by one statement, in this transaction. None (nothing done)
     when they have no enrollment in that shift; the caller says why. Refuses an outdated
     consent (422 `consent`)."""
+    now = at or timezone.now()
+    if connection.vendor == "postgresql" and getattr(actor, "is_authenticated", False):
+        row, claimed = _scan_in_one_round_trip(actor, token, method, now)
+        e = checkin_enrollment_of(row, actor)
+        if e is None:
+            return None
+        if claimed:
+            e.status = EnrollmentStatus.ENROLLED
+            e.checked_in_at, e.checkin_method = now, method
+            audit.written_in_transaction()
+            return e
+        require_consent(e.volunteer)
+        return _checkin_slow(actor=actor, enrollment=e, method=method, now=now)
     e = checkin_enrollment(user=actor, token=token, lock=True)
     if e is None:
         return None
     require_consent(e.volunteer)
-    return _checkin_locked(actor=actor, enrollment=e, method=method, now=at)
+    return _checkin_locked(actor=actor, enrollment=e, method=method, now=now)
+
+
+# PostgreSQL: the claim of a scan by its code, with every condition of the fast path in SQL
+# (the consent, the window, enrolled and not yet in, not in elsewhere at the same time) and
+# its audit event written by the same statement, so that it can be sent with the read-and-
+# lock in one pipeline: BEGIN, lock, claim in one round trip, then COMMIT (six round trips
+# before). The enrollment is found first, by the same unique keys as the read (its own
+# materialised step: planned together with the UPDATE's conditions, the planner walked
+# every enrolled row of the 2,000-person shift instead). The server still runs them one after the other, each with its own snapshot in
+# READ COMMITTED, so the claim sees what was committed while the lock was awaited (module
+# docstring). When it claims nothing, the slow path says why, under the same lock.
+_CLAIM_BY_CODE_SQL = """
+WITH target AS MATERIALIZED (
+    SELECT e.id, s.starts_at, s.ends_at
+    FROM {enrollment} e
+    JOIN {shift} s ON s.id = e.shift_id
+    JOIN {volunteer} v ON v.id = e.volunteer_id
+    WHERE s.checkin_token = %s AND v.user_id = %s
+    AND v.consent_version = %s AND s.starts_at <= %s AND s.ends_at >= %s
+), claimed AS (
+    UPDATE {enrollment} SET checked_in_at = %s, checkin_method = %s
+    FROM target
+    WHERE {enrollment}.id = target.id
+    AND {enrollment}.status = %s AND {enrollment}.checked_in_at IS NULL
+    AND NOT EXISTS (
+        SELECT 1 FROM {enrollment} e2 JOIN {shift} s2 ON s2.id = e2.shift_id
+        WHERE e2.volunteer_id = {enrollment}.volunteer_id AND e2.id <> {enrollment}.id
+        AND e2.checked_in_at IS NOT NULL AND e2.checked_out_at IS NULL
+        AND s2.starts_at < target.ends_at AND s2.ends_at > target.starts_at
+    )
+    RETURNING {enrollment}.id
+)
+{audit} RETURNING 1
+"""
+
+
+def _scan_in_one_round_trip(
+    actor: Any, token: str, method: str, now: dt.datetime
+) -> tuple[Any, bool]:
+    """(the enrollment's row as `checkin_enrollment` reads it, whether it was claimed)."""
+    rules = rules_config.current()
+    template = audit.event(
+        actor=actor,
+        action="volunteers.checkin",
+        object_type=Enrollment._meta.label_lower,
+        after={"method": method},
+    )
+    audit_sql, audit_params = audit.insert_select(template, "claimed", "claimed.id::text")
+    sql = _CLAIM_BY_CODE_SQL.format(
+        enrollment=table(Enrollment),
+        shift=table(Shift),
+        volunteer=table(Volunteer),
+        audit=audit_sql,
+    )
+    early = dt.timedelta(minutes=rules.checkin_early_minutes)
+    params = [token, actor.pk, rules.consent_version, now + early, now, now, method]
+    params += [EnrollmentStatus.ENROLLED.value, *audit_params]
+    with hotsql.cursor() as read, hotsql.cursor() as claim:
+        with connection.connection.pipeline():
+            read.execute(checkin_statement(lock=True), [token, actor.pk])
+            claim.execute(sql, params)
+        return read.fetchone(), claim.fetchone() is not None
 
 
 def _checkin_locked(

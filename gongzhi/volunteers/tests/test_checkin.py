@@ -73,11 +73,28 @@ def test_a_check_in_by_code_takes_a_handful_of_queries(phone):
     sql = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]  # the test's transaction
     # Token and user with its "last used" (one statement on PostgreSQL, two on SQLite); the
     # enrollment with its shift and volunteer, which also takes the volunteer's row lock;
-    # the conditional UPDATE; the audit event. It was 15 (21 with the audit sealed per
-    # commit), then 8 on PostgreSQL (a lock statement and the touch's own).
-    assert len(sql) == (4 if connection.vendor == "postgresql" else 5), sql
+    # the conditional UPDATE; the audit event (on PostgreSQL written by the UPDATE's own
+    # statement, sent with the lock in one pipeline). It was 15 (21 with the audit sealed
+    # per commit), then 8 on PostgreSQL (a lock statement and the touch's own), then 4.
+    assert len(sql) == (3 if connection.vendor == "postgresql" else 5), sql
     if connection.features.has_select_for_update:
         assert [s for s in sql if "FOR UPDATE" in s] == [sql[1]]
+        assert "checked_in_at IS NULL" in sql[2] and "core_auditevent" in sql[2]
+
+
+def test_a_scans_audit_event_is_sealed_after_commit_when_sealing_per_commit(
+    phone, settings, django_capture_on_commit_callbacks
+):
+    # On PostgreSQL the event is written by the check-in's own statement, not audit.record:
+    # sealing per commit must still follow it.
+    settings.GONGZHI_AUDIT_SEAL = "commit"
+    c, v, shift = phone
+    e = _enrol(v, shift)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert _scan(c, shift).status_code == 200
+    assert callbacks
+    event = AuditEvent.objects.get(action="volunteers.checkin", object_id=str(e.pk))
+    assert event.seq is not None and event.hash
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
