@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from gongzhi.core.paging import Page, limit_field
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.models import Enrollment, EntryStatus, Volunteer
 from gongzhi.volunteers.views.common import volunteer_from_code
@@ -44,6 +45,20 @@ _me = me_consented
 def _need(request: HttpRequest, perm: str, obj: Any = None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
+
+
+# Each list's default page is its former fixed size, so a client that sends no paging gets
+# the same first page as before (the shifts and enrollments lists keep Page's 100).
+class Page50(Page):
+    limit: int = limit_field(50)
+
+
+class Page200(Page):
+    limit: int = limit_field(200)
+
+
+class Page500(Page):
+    limit: int = limit_field(500)
 
 
 class VolunteerOut(Schema):
@@ -172,16 +187,21 @@ def me(request: HttpRequest) -> Any:
 
 
 @router.get("/me/enrollments", response=list[EnrollmentOut])
-def my_enrollments(request: HttpRequest) -> Any:
-    return list(selectors.enrollments_of(_me(request))[:100])
+def my_enrollments(request: HttpRequest, page: Query[Page]) -> Any:
+    return list(page.of(selectors.enrollments_of(_me(request))))
 
 
 @router.get("/shifts", response=list[ShiftOut])
-def open_shifts(request: HttpRequest, category: str | None = None, near: str | None = None) -> Any:
+def open_shifts(
+    request: HttpRequest,
+    page: Query[Page],
+    category: str | None = None,
+    near: str | None = None,
+) -> Any:
     qs = selectors.open_shifts_for(volunteer=selectors.volunteer_of(request.user), near=near)
     if category:
         qs = qs.filter(activity__category=category)
-    return list(qs[:100])
+    return list(page.of(qs))
 
 
 @router.get("/shifts/{shift_id}", response=ShiftOut)
@@ -268,10 +288,15 @@ def organiser_checkin(request: HttpRequest, shift_id: int, payload: OrganiserChe
 
 
 @router.get("/people", response=list[VolunteerOut])
-def people(request: HttpRequest, q: str = "") -> Any:
+def people(request: HttpRequest, page: Query[Page50], q: str = "") -> Any:
+    """Volunteers in the caller's scope by number; with `q`, the best `limit` matches."""
     if q:
-        return selectors.volunteer_search(user=request.user, query=q, limit=50)
-    return list(selectors.volunteer_list(user=request.user)[:50])
+        # A search is a look-up (each branch an index range with a LIMIT, 1.1M rows): its
+        # matches have no total order to page through, so it answers the first page only.
+        if page.offset:
+            raise ValidationError({"offset": _("搜索结果不分页，请缩小搜索条件")})
+        return selectors.volunteer_search(user=request.user, query=q, limit=page.limit)
+    return list(page.of(selectors.volunteer_list(user=request.user)))
 
 
 @router.get("/people/{volunteer_id}", response=VolunteerOut)
@@ -280,8 +305,8 @@ def person(request: HttpRequest, volunteer_id: int) -> Any:
 
 
 @router.get("/teams", response=list[TeamOut])
-def teams(request: HttpRequest) -> Any:
-    return list(selectors.team_list(user=request.user)[:200])
+def teams(request: HttpRequest, page: Query[Page200]) -> Any:
+    return list(page.of(selectors.team_list(user=request.user)))
 
 
 @router.get("/teams/{team_id}", response=TeamOut)
@@ -290,8 +315,8 @@ def team(request: HttpRequest, team_id: int) -> Any:
 
 
 @router.get("/activities", response=list[ActivityOut])
-def activities(request: HttpRequest) -> Any:
-    return list(selectors.activity_list(user=request.user)[:200])
+def activities(request: HttpRequest, page: Query[Page200]) -> Any:
+    return list(page.of(selectors.activity_list(user=request.user)))
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut)
@@ -300,8 +325,8 @@ def activity(request: HttpRequest, activity_id: int) -> Any:
 
 
 @router.get("/hours", response=list[HoursOut])
-def hours(request: HttpRequest, status: str | None = None) -> Any:
-    return list(selectors.hours_list(user=request.user, status=status)[:500])
+def hours(request: HttpRequest, page: Query[Page500], status: str | None = None) -> Any:
+    return list(page.of(selectors.hours_list(user=request.user, status=status)))
 
 
 @router.post("/hours/approve", response=ApproveOut)

@@ -7,6 +7,8 @@ import pkgutil
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 import gongzhi
 from gongzhi.core import testing
@@ -93,3 +95,44 @@ def test_a_scoped_read_vouches_for_its_reader_only(user_a: Any, user_b: Any) -> 
     assert user_a.has_perm("core.reveal_pii", area) == user_a.has_perm(
         "core.reveal_pii", Area.objects.get(pk=area.pk)
     )
+
+
+def _paged(client: Any, url: str) -> bool:
+    """Whether the API list takes `limit` and `offset` (the OpenAPI schema says)."""
+    operation = client.get("/api/v1/openapi.json").json()["paths"][url]["get"]
+    return {"limit", "offset"} <= {p["name"] for p in operation.get("parameters", [])}
+
+
+def _rows(body: Any) -> list[Any]:
+    return body["items"] if isinstance(body, dict) else body  # orgs answers {count, items}
+
+
+def _several(case: testing.ScopeCase, community: str) -> list[Any]:
+    """Up to three records; some kinds allow one per community (an area's code, a name)."""
+    made: list[Any] = []
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                made.append(case.make(community))
+        except (IntegrityError, ValidationError):
+            break
+    return made
+
+
+def test_paging_an_api_list_walks_only_the_own_district_with_no_overlap_or_gap(
+    case, street_areas, user_a, client_of
+):
+    c = client_of(user_a)
+    if not case.api_list_url or not _paged(c, case.api_list_url):
+        pytest.skip("no paged API list for this kind")
+    own, others = _several(case, street_areas["a"].code), _several(case, street_areas["b"].code)
+    whole = _rows(c.get(case.api_list_url).json())
+    walked: list[Any] = []
+    while True:  # pages of one row: every row is a page boundary
+        page = _rows(c.get(case.api_list_url, {"limit": 1, "offset": len(walked)}).json())
+        assert not any(case.marker(o) in str(page) for o in others)
+        walked += page
+        if not page:
+            break
+    assert walked == whole
+    assert all(case.marker(o) in str(whole) for o in own)

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Router
+
+from gongzhi.core.paging import Page
 
 router = Router(tags=["party"])
-MAX_PAGE = 500
 
 
 def _need(request: HttpRequest, perm: str, obj: Any = None) -> None:
@@ -17,6 +18,4 @@ def _need(request: HttpRequest, perm: str, obj: Any = None) -> None:
         raise PermissionDenied
 
 
-class Page(Schema):
-    limit: int = Field(100, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0, le=10**9)
+__all__ = ["Page", "_need", "router"]

@@ -9,10 +9,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from gongzhi.core.paging import Page, limit_field
 from gongzhi.volunteers import selectors
 from gongzhi.volunteers.models import Volunteer
 
 router = Router(tags=["volunteers"])
+
+
+class RecordPage(Page):
+    """A page of a records list; 200 by default, the lists' former fixed size."""
+
+    limit: int = limit_field(200)
 
 
 def need(request: HttpRequest, perm: str, obj: Any = None) -> None:

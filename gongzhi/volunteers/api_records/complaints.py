@@ -9,10 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema, Status
+from ninja import Query, Schema, Status
 
 from gongzhi.volunteers import selectors, services
-from gongzhi.volunteers.api_records.common import need, router
+from gongzhi.volunteers.api_records.common import RecordPage, need, router
 from gongzhi.volunteers.models import ComplaintStatus
 
 
@@ -43,15 +43,15 @@ class ResolutionIn(Schema):
 
 
 @router.get("/complaints", response=list[ComplaintOut])
-def complaints(request: HttpRequest, status: str | None = None) -> Any:
+def complaints(request: HttpRequest, page: Query[RecordPage], status: str | None = None) -> Any:
     if status and status not in ComplaintStatus.values:
         raise ValidationError({"status": _("不是可选的状态")})
-    return list(selectors.complaint_list(user=request.user, status=status)[:200])
+    return list(page.of(selectors.complaint_list(user=request.user, status=status)))
 
 
 @router.get("/complaints/mine", response=list[ComplaintOut])
-def my_complaints(request: HttpRequest) -> Any:
-    return list(selectors.complaints_by(request.user)[:200])
+def my_complaints(request: HttpRequest, page: Query[RecordPage]) -> Any:
+    return list(page.of(selectors.complaints_by(request.user)))
 
 
 @router.post("/complaints", response={201: ComplaintOut})

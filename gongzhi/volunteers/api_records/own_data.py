@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Schema, Status
+from ninja import Query, Schema, Status
 
 from gongzhi.volunteers import selectors, services
-from gongzhi.volunteers.api_records.common import need, router
+from gongzhi.volunteers.api_records.common import RecordPage, need, router
 from gongzhi.volunteers.models import Volunteer
 
 # --- a volunteer's own data (PIPL) -----------------------------------------------------------
@@ -173,8 +173,8 @@ def delete(request: HttpRequest, payload: DeleteIn) -> Any:
 
 
 @router.get("/corrections", response=list[CorrectionOut])
-def corrections(request: HttpRequest) -> Any:
-    return list(selectors.correction_list(user=request.user)[:200])
+def corrections(request: HttpRequest, page: Query[RecordPage]) -> Any:
+    return list(page.of(selectors.correction_list(user=request.user)))
 
 
 @router.post("/corrections/{request_id}/decide", response=CorrectionOut)

@@ -8,10 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Schema, Status
+from ninja import Query, Schema, Status
 
 from gongzhi.volunteers import selectors, services
 from gongzhi.volunteers.api_records.common import (
+    RecordPage,
     need,
     router,
     team_for,
@@ -108,8 +109,8 @@ class EvaluationOut(Schema):
 
 
 @router.get("/trainings", response=list[TrainingOut])
-def trainings(request: HttpRequest) -> Any:
-    return list(selectors.training_list(user=request.user)[:200])
+def trainings(request: HttpRequest, page: Query[RecordPage]) -> Any:
+    return list(page.of(selectors.training_list(user=request.user)))
 
 
 @router.post("/trainings", response={201: TrainingDetailOut})
@@ -148,8 +149,8 @@ def training_attendance(request: HttpRequest, training_id: int, payload: Attenda
 
 
 @router.get("/awards", response=list[AwardOut])
-def awards(request: HttpRequest) -> Any:
-    return list(selectors.award_list(user=request.user)[:200])
+def awards(request: HttpRequest, page: Query[RecordPage]) -> Any:
+    return list(page.of(selectors.award_list(user=request.user)))
 
 
 @router.post("/awards", response={201: AwardOut})
@@ -171,8 +172,8 @@ def award_create(request: HttpRequest, payload: AwardIn) -> Any:
 
 
 @router.get("/evaluations", response=list[EvaluationOut])
-def evaluations(request: HttpRequest) -> Any:
-    return list(selectors.evaluation_list(user=request.user)[:200])
+def evaluations(request: HttpRequest, page: Query[RecordPage]) -> Any:
+    return list(page.of(selectors.evaluation_list(user=request.user)))
 
 
 @router.post("/evaluations", response={201: EvaluationOut})

@@ -209,7 +209,8 @@ def volunteer_ledger(*, volunteer: Volunteer, page: int = 1, per_page: int = 30)
 
 
 def team_list(*, user: Any) -> QuerySet[Team]:
-    return restrict(Team.objects.select_related("area", "owner_org"), user).order_by("name")
+    # The id breaks ties between same-named teams: the API pages this list by offset.
+    return restrict(Team.objects.select_related("area", "owner_org"), user).order_by("name", "id")
 
 
 def team_get(*, user: Any, pk: int) -> Team:
@@ -229,7 +230,7 @@ def activity_list(*, user: Any) -> QuerySet[Activity]:
     return (
         restrict(Activity.objects.select_related("team", "area"), user)
         .annotate(shift_count=Count("shifts"))
-        .order_by("-created_at")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -272,9 +273,9 @@ def open_shifts_for(*, volunteer: Volunteer | None, near: str | None = None) -> 
                 default=Value(0),
                 output_field=IntegerField(),
             )
-        ).order_by("-near_rank", "starts_at")
+        ).order_by("-near_rank", "starts_at", "id")
     else:
-        qs = qs.order_by("starts_at")
+        qs = qs.order_by("starts_at", "id")
     return qs
 
 
@@ -315,7 +316,7 @@ def enrollments_of(volunteer: Volunteer) -> QuerySet[Enrollment]:
         Enrollment.objects.filter(volunteer=volunteer)
         .exclude(status=EnrollmentStatus.CANCELLED)
         .select_related("shift__activity__team")
-        .order_by("-shift__starts_at")
+        .order_by("-shift__starts_at", "-id")
     )
 
 

@@ -93,6 +93,7 @@ register(
         make=_entry,
         selector=lambda user: selectors.hours_list(user=user),
         api_detail_url=lambda e: f"/api/v1/volunteers/hours/{e.pk}",
+        api_list_url="/api/v1/volunteers/hours",
         list_url="/volunteers/hours/?status=pending",
         export_kind="hours",
         marker=lambda e: e.content,
