@@ -29,7 +29,10 @@ def user_create(
     is_superuser: bool = False,
     synthetic: bool = False,
     check_password: bool = True,
+    password_hash: str | None = None,
 ) -> User:
+    """`password_hash` (instead of `password`): an already hashed password
+    (`make_password`), for accounts made in bulk that share one."""
     user = User(
         username=username,
         display_name=display_name,
@@ -42,6 +45,8 @@ def user_create(
         if check_password:
             validate_password(password, user)
         user.set_password(password)
+    elif password_hash:
+        user.password = password_hash
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])

@@ -165,3 +165,15 @@ def test_an_expired_password_must_be_changed_before_anything_else(make_user):
         },
     )
     assert c.get("/").status_code == 200
+
+
+def test_every_demo_account_signs_in_with_the_published_demo_password(client):
+    # The demo hashes the shared password once for all accounts (gongzhi/demo.py).
+    from django.contrib.auth import authenticate
+
+    from gongzhi.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+
+    load_demo("small")
+    for username, *_rest in DEMO_USERS:
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        assert authenticate(username=username, password=DEMO_PASSWORD + "x") is None
