@@ -19,14 +19,17 @@ request ends.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
 import time
 from typing import Any
 
 from django.core.signals import request_finished
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
 from django.db.backends.sqlite3 import base
+
+logger = logging.getLogger(__name__)
 
 # As long as the busy handler waits (settings.py: PRAGMA busy_timeout=10000), then the
 # same error SQLite gives.
@@ -93,14 +96,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._take_turn()
         try:
             super()._start_transaction_under_autocommit()
-            riders, self._riders = self._riders, None
-            if riders:
-                with self.cursor() as cur:
-                    for sql, params in riders:
-                        cur.execute(sql, params)
         except BaseException:
             self._end_turn()
             raise
+        riders, self._riders = self._riders, None
+        for sql, params in riders or ():
+            # Bookkeeping must not fail the transaction it rides on; a failed statement
+            # leaves an SQLite transaction usable.
+            try:
+                with self.cursor() as cur:
+                    cur.execute(sql, params)
+            except DatabaseError:
+                logger.warning("a deferred write failed and was dropped: %s", sql, exc_info=True)
 
     def _commit(self) -> Any:
         try:

@@ -194,3 +194,17 @@ def test_a_failed_transaction_gives_up_its_turn(tmp_path, monkeypatch, django_db
         other.close()
         conn.close()
     assert [who for who, _at in _rows(path)] == ["next"]
+
+
+def test_a_failing_deferred_write_is_dropped_and_the_transaction_goes_on(
+    tmp_path, monkeypatch, django_db_blocker
+):
+    path = tmp_path / "rider.sqlite3"
+    with django_db_blocker.unblock():
+        conn = _prepare(path, monkeypatch)["default"]
+        conn.defer_write("UPDATE no_such_table SET x = 1", [])
+        _write(conn, "request")  # the rider fails; the request's own write still lands
+        conn.defer_write("INSERT INTO hits VALUES (%s, %s)", ["later", 5.0])
+        conn.flush_deferred()  # and the connection is not left inside a transaction
+        conn.close()
+    assert sorted(who for who, _at in _rows(path)) == ["later", "request"]
