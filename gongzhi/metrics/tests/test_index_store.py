@@ -333,3 +333,23 @@ def test_the_migration_fills_the_unit_rows_of_stored_years_as_the_refresh_writes
     migration = importlib.import_module("gongzhi.metrics.migrations.0005_index_units_best_first")
     migration.store_units(apps, None)
     assert units() == written
+
+
+def test_a_refresh_leaves_statistics_of_the_rows_it_wrote(stored: Any) -> None:
+    # The planner must know the year's rows to walk indexscore_best for the top 50 rather
+    # than sort the whole year (docs/performance.md, growth: 170 ms -> 18 ms at 10x).
+    from django.db import connection
+
+    written = IndexScore.objects.count()
+    assert written > 0
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                [IndexScore._meta.db_table],
+            )
+            assert cur.fetchone()[0] == written
+        else:
+            cur.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [IndexScore._meta.db_table])
+            stats = [row[0] for row in cur.fetchall()]
+            assert stats and all(int(s.split()[0]) == written for s in stats)
