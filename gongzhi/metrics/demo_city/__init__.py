@@ -65,8 +65,10 @@ def load_city(
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:
             # A big page cache for the load: index B-trees of million-row tables stay in
-            # memory instead of thrashing a 2 MB cache (stays well inside the 1 GB budget).
-            cur.execute("PRAGMA cache_size = -400000")
+            # memory instead of thrashing a 2 MB cache. SQLite's index sorter may use as
+            # much again: at 400 MB the full city peaked at 1,044 MB (over the 1 GB budget),
+            # at 250 MB at 895 MB in the same 136 s (docs/performance.md, run 10).
+            cur.execute("PRAGMA cache_size = -250000")
     with _rollback_journal():
         _load(report, timed, rng, fake, tg, scale, seed, progress, workers)
     return report
