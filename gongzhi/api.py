@@ -57,10 +57,12 @@ WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s
 
 
 @functools.cache
-def _user_columns(user: Any, ops: Any) -> tuple[list[str], str]:
-    # Per model and backend (ops of one vendor quote alike; the cache is per ops object).
-    fields = user._meta.concrete_fields
-    return [f.attname for f in fields], ", ".join(f"u.{ops.quote_name(f.column)}" for f in fields)
+def _user_columns() -> tuple[list[str], str]:
+    """The user's attnames and their columns (`u.`), once: both databases quote alike."""
+    from gongzhi.accounts.models import User
+
+    fields = User._meta.concrete_fields
+    return [f.attname for f in fields], ", ".join(f'u."{f.column}"' for f in fields)
 
 
 def _token_user(key: str, now: dt.datetime) -> Any:
@@ -71,7 +73,7 @@ def _token_user(key: str, now: dt.datetime) -> Any:
 
     ops = connection.ops
     token, user = (ops.quote_name(m._meta.db_table) for m in (ApiToken, User))
-    names, columns = _user_columns(User, ops)
+    names, columns = _user_columns()
     stale_before = ops.adapt_datetimefield_value(now - TOKEN_TOUCH_INTERVAL)
     key_hash = ApiToken.hash_key(key)
     with hotsql.cursor() as cur:

@@ -44,6 +44,16 @@ def _jsonable(value: Any) -> Any:
 _INSERT_SQL: dict[str, str] = {}
 
 
+def _columns() -> list[Any]:
+    """The fields an insert writes (all but the id), in the order of its statement."""
+    return [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+
+
+def _values(event: AuditEvent, fields: list[Any]) -> list[Any]:
+    """The event's values for `fields`, through each field's own `get_db_prep_save`."""
+    return [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+
+
 def _insert(event: AuditEvent) -> None:
     """INSERT one event with a statement built once per database.
 
@@ -53,7 +63,7 @@ def _insert(event: AuditEvent) -> None:
     is never updated by the ORM afterwards (the sealer writes seq/hash by SQL), and no
     signal listens to it.
     """
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    fields = _columns()
     sql = _INSERT_SQL.get(connection.vendor)
     if sql is None:
         quote = connection.ops.quote_name
@@ -64,7 +74,7 @@ def _insert(event: AuditEvent) -> None:
             quote(AuditEvent._meta.pk.column),
         )
         _INSERT_SQL[connection.vendor] = sql
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    values = _values(event, fields)
     with hotsql.cursor() as cursor:  # prepared on PostgreSQL: the same statement every time
         cursor.execute(sql, values)
         event.pk = cursor.fetchone()[0]
@@ -151,7 +161,7 @@ def insert_select(template: AuditEvent, source: str, object_id_sql: str) -> tupl
     its object id from that row (`object_id_sql`): a data-modifying statement can write its
     own audit event in the same statement (check-in: one round trip less). Each value is
     cast to its column's type (server-side binding types a bare parameter from context)."""
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    fields = _columns()
     key = (connection.vendor, source, object_id_sql)
     sql = _INSERT_SELECT_SQL.get(key)
     if sql is None:
@@ -166,12 +176,7 @@ def insert_select(template: AuditEvent, source: str, object_id_sql: str) -> tupl
             ", ".join(values),
             source,
         )
-    params = [
-        f.get_db_prep_save(getattr(template, f.attname), connection)
-        for f in fields
-        if f.attname != "object_id"
-    ]
-    return sql, params
+    return sql, _values(template, [f for f in fields if f.attname != "object_id"])
 
 
 def _digest(event: AuditEvent, prev_hash: str) -> str:

@@ -87,24 +87,35 @@ def _busy_elsewhere(volunteer_id: Any, shift: Shift, exclude: Any) -> Any:
     )
 
 
-# The whole decision in one statement, under the volunteer's lock: enrolled, not yet
-# checked in, and not checked in (and not out) on an overlapping shift. A concurrent or
-# repeated scan finds checked_in_at set and changes nothing. Hand-written: the ORM's
-# UPDATE with this EXISTS cost ~4 ms of Python per request (the statement ~0.1 ms).
-_CLAIM_SQL = """
-UPDATE {enrollment} SET checked_in_at = %s, checkin_method = %s
-WHERE id = %s AND status = %s AND checked_in_at IS NULL
+# Whether an enrollment may be claimed (`{enrollment}` the UPDATE's row): enrolled, not yet
+# checked in, and not checked in (and not out) on a shift overlapping ({starts}, {ends}).
+# Both claims below use it.
+_CLAIMABLE = """{enrollment}.status = %s AND {enrollment}.checked_in_at IS NULL
 AND NOT EXISTS (
     SELECT 1 FROM {enrollment} e2 JOIN {shift} s2 ON s2.id = e2.shift_id
     WHERE e2.volunteer_id = {enrollment}.volunteer_id AND e2.id <> {enrollment}.id
     AND e2.checked_in_at IS NOT NULL AND e2.checked_out_at IS NULL
-    AND s2.starts_at < %s AND s2.ends_at > %s
-)
+    AND s2.starts_at < {ends} AND s2.ends_at > {starts}
+)"""
+
+
+def _claimable(starts: str, ends: str) -> str:
+    return _CLAIMABLE.format(
+        enrollment=table(Enrollment), shift=table(Shift), starts=starts, ends=ends
+    )
+
+
+# The whole decision in one statement, under the volunteer's lock. A concurrent or repeated
+# scan finds checked_in_at set and changes nothing. Hand-written: the ORM's UPDATE with this
+# EXISTS cost ~4 ms of Python per request (the statement ~0.1 ms).
+_CLAIM_SQL = """
+UPDATE {enrollment} SET checked_in_at = %s, checkin_method = %s
+WHERE id = %s AND {claimable}
 """
 
 
 def _claim_checkin(enrollment: Enrollment, shift: Shift, now: dt.datetime, method: str) -> bool:
-    sql = _CLAIM_SQL.format(enrollment=table(Enrollment), shift=table(Shift))
+    sql = _CLAIM_SQL.format(enrollment=table(Enrollment), claimable=_claimable("%s", "%s"))
     params = [
         db_datetime(now),
         method,
@@ -160,12 +171,12 @@ def enrollment_checkin_by_token(
 
 
 # PostgreSQL: the claim of a scan by its code, with every condition of the fast path in SQL
-# (the consent, the window, enrolled and not yet in, not in elsewhere at the same time) and
-# its audit event written by the same statement, so that it can be sent with the read-and-
-# lock in one pipeline: BEGIN, lock, claim in one round trip, then COMMIT (six round trips
-# before). The enrollment is found first, by the same unique keys as the read (its own
-# materialised step: planned together with the UPDATE's conditions, the planner walked
-# every enrolled row of the 2,000-person shift instead). The server still runs them one after the other, each with its own snapshot in
+# (the consent, the window, `_CLAIMABLE`) and its audit event written by the same statement,
+# so that it can be sent with the read-and-lock in one pipeline: BEGIN, lock, claim in one
+# round trip, then COMMIT (six round trips before). The enrollment is found first, by the
+# same unique keys as the read, in a materialised step: planned together with the UPDATE's
+# conditions, the planner walked every enrolled row of the 2,000-person shift instead. The
+# server still runs the two statements one after the other, each with its own snapshot in
 # READ COMMITTED, so the claim sees what was committed while the lock was awaited (module
 # docstring). When it claims nothing, the slow path says why, under the same lock.
 _CLAIM_BY_CODE_SQL = """
@@ -179,14 +190,7 @@ WITH target AS MATERIALIZED (
 ), claimed AS (
     UPDATE {enrollment} SET checked_in_at = %s, checkin_method = %s
     FROM target
-    WHERE {enrollment}.id = target.id
-    AND {enrollment}.status = %s AND {enrollment}.checked_in_at IS NULL
-    AND NOT EXISTS (
-        SELECT 1 FROM {enrollment} e2 JOIN {shift} s2 ON s2.id = e2.shift_id
-        WHERE e2.volunteer_id = {enrollment}.volunteer_id AND e2.id <> {enrollment}.id
-        AND e2.checked_in_at IS NOT NULL AND e2.checked_out_at IS NULL
-        AND s2.starts_at < target.ends_at AND s2.ends_at > target.starts_at
-    )
+    WHERE {enrollment}.id = target.id AND {claimable}
     RETURNING {enrollment}.id
 )
 {audit} RETURNING 1
@@ -209,6 +213,7 @@ def _scan_in_one_round_trip(
         enrollment=table(Enrollment),
         shift=table(Shift),
         volunteer=table(Volunteer),
+        claimable=_claimable("target.starts_at", "target.ends_at"),
         audit=audit_sql,
     )
     early = dt.timedelta(minutes=rules.checkin_early_minutes)
