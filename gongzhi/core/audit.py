@@ -153,32 +153,6 @@ def written_in_transaction() -> None:
         transaction.on_commit(seal_pending)
 
 
-_INSERT_SELECT_SQL: dict[tuple[str, str, str], str] = {}
-
-
-def insert_select(template: AuditEvent, source: str, object_id_sql: str) -> tuple[str, list[Any]]:
-    """`INSERT ... SELECT ... FROM source` writing `template` once per row of `source`, with
-    its object id from that row (`object_id_sql`): a data-modifying statement can write its
-    own audit event in the same statement (check-in: one round trip less). Each value is
-    cast to its column's type (server-side binding types a bare parameter from context)."""
-    fields = _columns()
-    key = (connection.vendor, source, object_id_sql)
-    sql = _INSERT_SELECT_SQL.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        values = [
-            object_id_sql if f.attname == "object_id" else f"%s::{f.db_type(connection)}"
-            for f in fields
-        ]
-        sql = _INSERT_SELECT_SQL[key] = "INSERT INTO {} ({}) SELECT {} FROM {}".format(
-            quote(AuditEvent._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
-            ", ".join(values),
-            source,
-        )
-    return sql, _values(template, [f for f in fields if f.attname != "object_id"])
-
-
 def _digest(event: AuditEvent, prev_hash: str) -> str:
     body = {
         "seq": event.seq,

@@ -54,14 +54,12 @@ def checkin_enrollment(*, user: Any, token: str, lock: bool = False) -> Enrollme
     with hotsql.cursor() as cur:
         cur.execute(checkin_statement(lock=lock), [token, user.pk])
         row = cur.fetchone()
-    return checkin_enrollment_of(row, user)
+    return None if row is None else enrollment_of_row(row, user_id=user.pk)
 
 
-def checkin_enrollment_of(row: Any, user: Any) -> Enrollment | None:
+def enrollment_of_row(row: Any, *, user_id: Any) -> Enrollment:
     """The enrollment (with its shift's times and volunteer's consent) of a row of
-    `checkin_statement`, or None for no row."""
-    if row is None:
-        return None
+    `checkin_statement` (or of the check-in function, volunteers/0007: the same columns)."""
     eid, shift_id, volunteer_id, status, cin, cout, method, starts, ends, consent = row
     e = instance(
         Enrollment,
@@ -74,5 +72,5 @@ def checkin_enrollment_of(row: Any, user: Any) -> Enrollment | None:
         checkin_method=method,
     )
     e.shift = instance(Shift, id=shift_id, starts_at=to_aware(starts), ends_at=to_aware(ends))
-    e.volunteer = instance(Volunteer, id=volunteer_id, consent_version=consent, user_id=user.pk)
+    e.volunteer = instance(Volunteer, id=volunteer_id, consent_version=consent, user_id=user_id)
     return e

@@ -10,6 +10,7 @@ from gongzhi.volunteers.services.activities import (
 )
 from gongzhi.volunteers.services.attendance import (
     enrollment_checkin,
+    enrollment_checkin_by_scan,
     enrollment_checkin_by_token,
     enrollment_checkout,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "complaint_resolve",
     "enrollment_cancel",
     "enrollment_checkin",
+    "enrollment_checkin_by_scan",
     "enrollment_checkin_by_token",
     "enrollment_checkout",
     "enrollment_signup",

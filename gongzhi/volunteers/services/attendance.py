@@ -8,15 +8,19 @@ decided on the slow path, which reads the row again under the same lock and says
 
 A phone's scan (`enrollment_checkin_by_token`) reads the enrollment and takes the lock in one
 statement, in the transaction that checks in: BEGIN, read-and-lock, UPDATE, audit INSERT,
-COMMIT, each statement prepared on PostgreSQL (`core.hotsql`); there the UPDATE writes its
-own audit event and is sent with the read-and-lock in one pipeline (`_CLAIM_BY_CODE_SQL`). The lock must be a statement
-of its own before the UPDATE: in READ COMMITTED the UPDATE's snapshot, taken after the lock
-was granted, is what lets it see a concurrent check-in on an overlapping shift.
+COMMIT, each statement prepared on PostgreSQL (`core.hotsql`). On PostgreSQL those
+statements, and the token's look-up for a scan by its API token
+(`enrollment_checkin_by_scan`), are one function (migration volunteers/0007), called as one
+statement: one round trip and one transaction a scan. The lock must be a statement of its
+own before the UPDATE (inside the function as well): in READ COMMITTED the UPDATE's
+snapshot, taken after the lock was granted, is what lets it see a concurrent check-in on an
+overlapping shift.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.accounts.apiauth import TOKEN_TOUCH_INTERVAL
 from gongzhi.core import audit, hotsql
 from gongzhi.volunteers import rules_config
 from gongzhi.volunteers.models import (
@@ -35,11 +40,7 @@ from gongzhi.volunteers.models import (
     Shift,
     Volunteer,
 )
-from gongzhi.volunteers.selectors.attendance import (
-    checkin_enrollment,
-    checkin_enrollment_of,
-    checkin_statement,
-)
+from gongzhi.volunteers.selectors.attendance import checkin_enrollment, enrollment_of_row
 from gongzhi.volunteers.selectors.privacy import require_consent
 from gongzhi.volunteers.sqlrows import db_datetime, table
 
@@ -87,35 +88,25 @@ def _busy_elsewhere(volunteer_id: Any, shift: Shift, exclude: Any) -> Any:
     )
 
 
-# Whether an enrollment may be claimed (`{enrollment}` the UPDATE's row): enrolled, not yet
-# checked in, and not checked in (and not out) on a shift overlapping ({starts}, {ends}).
-# Both claims below use it.
-_CLAIMABLE = """{enrollment}.status = %s AND {enrollment}.checked_in_at IS NULL
+# The whole decision in one statement, under the volunteer's lock: enrolled, not yet checked
+# in, and not checked in (and not out) on an overlapping shift. A concurrent or repeated scan
+# finds checked_in_at set and changes nothing. Hand-written: the ORM's UPDATE with this
+# EXISTS cost ~4 ms of Python per request (the statement ~0.1 ms). The scan's function
+# (volunteers/0007) has the same UPDATE: change both (test_checkin's refusals run on both).
+_CLAIM_SQL = """
+UPDATE {enrollment} SET checked_in_at = %s, checkin_method = %s
+WHERE id = %s AND {enrollment}.status = %s AND {enrollment}.checked_in_at IS NULL
 AND NOT EXISTS (
     SELECT 1 FROM {enrollment} e2 JOIN {shift} s2 ON s2.id = e2.shift_id
     WHERE e2.volunteer_id = {enrollment}.volunteer_id AND e2.id <> {enrollment}.id
     AND e2.checked_in_at IS NOT NULL AND e2.checked_out_at IS NULL
-    AND s2.starts_at < {ends} AND s2.ends_at > {starts}
-)"""
-
-
-def _claimable(starts: str, ends: str) -> str:
-    return _CLAIMABLE.format(
-        enrollment=table(Enrollment), shift=table(Shift), starts=starts, ends=ends
-    )
-
-
-# The whole decision in one statement, under the volunteer's lock. A concurrent or repeated
-# scan finds checked_in_at set and changes nothing. Hand-written: the ORM's UPDATE with this
-# EXISTS cost ~4 ms of Python per request (the statement ~0.1 ms).
-_CLAIM_SQL = """
-UPDATE {enrollment} SET checked_in_at = %s, checkin_method = %s
-WHERE id = %s AND {claimable}
+    AND s2.starts_at < %s AND s2.ends_at > %s
+)
 """
 
 
 def _claim_checkin(enrollment: Enrollment, shift: Shift, now: dt.datetime, method: str) -> bool:
-    sql = _CLAIM_SQL.format(enrollment=table(Enrollment), claimable=_claimable("%s", "%s"))
+    sql = _CLAIM_SQL.format(enrollment=table(Enrollment), shift=table(Shift))
     params = [
         db_datetime(now),
         method,
@@ -142,88 +133,96 @@ def enrollment_checkin(
     return _checkin_locked(actor=actor, enrollment=enrollment, method=method, now=at)
 
 
-@transaction.atomic
 def enrollment_checkin_by_token(
     *, actor: Any, token: str, method: str, at: dt.datetime | None = None
 ) -> Enrollment | None:
     """The caller's own check-in by the code of the shift they scanned: their enrollment is
-    read and their row locked by one statement, in this transaction. None (nothing done)
-    when they have no enrollment in that shift; the caller says why. Refuses an outdated
-    consent (422 `consent`)."""
+    read and their row locked by one statement, in the transaction that checks in. None
+    (nothing done) when they have no enrollment in that shift; the caller says why. Refuses
+    an outdated consent (422 `consent`)."""
     now = at or timezone.now()
     if connection.vendor == "postgresql" and getattr(actor, "is_authenticated", False):
-        row, claimed = _scan_in_one_round_trip(actor, token, method, now)
-        e = checkin_enrollment_of(row, actor)
+        row = _scan(key_hash=None, user_id=actor.pk, token=token, method=method, now=now)
+        e, claimed = _scanned(row, now, method)
+        if e is None or claimed:
+            return e
+        with transaction.atomic():
+            require_consent(e.volunteer)
+            lock_volunteer(e.volunteer_id)
+            return _checkin_slow(actor=actor, enrollment=e, method=method, now=now)
+    with transaction.atomic():
+        e = checkin_enrollment(user=actor, token=token, lock=True)
         if e is None:
             return None
-        if claimed:
-            e.status = EnrollmentStatus.ENROLLED
-            e.checked_in_at, e.checkin_method = now, method
-            audit.written_in_transaction()
-            return e
         require_consent(e.volunteer)
-        return _checkin_slow(actor=actor, enrollment=e, method=method, now=now)
-    e = checkin_enrollment(user=actor, token=token, lock=True)
-    if e is None:
-        return None
-    require_consent(e.volunteer)
-    return _checkin_locked(actor=actor, enrollment=e, method=method, now=now)
+        return _checkin_locked(actor=actor, enrollment=e, method=method, now=now)
 
 
-# PostgreSQL: the claim of a scan by its code, with every condition of the fast path in SQL
-# (the consent, the window, `_CLAIMABLE`) and its audit event written by the same statement,
-# so that it can be sent with the read-and-lock in one pipeline: BEGIN, lock, claim in one
-# round trip, then COMMIT (six round trips before). The enrollment is found first, by the
-# same unique keys as the read, in a materialised step: planned together with the UPDATE's
-# conditions, the planner walked every enrolled row of the 2,000-person shift instead. The
-# server still runs the two statements one after the other, each with its own snapshot in
-# READ COMMITTED, so the claim sees what was committed while the lock was awaited (module
-# docstring). When it claims nothing, the slow path says why, under the same lock.
-_CLAIM_BY_CODE_SQL = """
-WITH target AS MATERIALIZED (
-    SELECT e.id, s.starts_at, s.ends_at
-    FROM {enrollment} e
-    JOIN {shift} s ON s.id = e.shift_id
-    JOIN {volunteer} v ON v.id = e.volunteer_id
-    WHERE s.checkin_token = %s AND v.user_id = %s
-    AND v.consent_version = %s AND s.starts_at <= %s AND s.ends_at >= %s
-), claimed AS (
-    UPDATE {enrollment} SET checked_in_at = %s, checkin_method = %s
-    FROM target
-    WHERE {enrollment}.id = target.id AND {claimable}
-    RETURNING {enrollment}.id
+def enrollment_checkin_by_scan(
+    *, key: str, token: str, method: str, at: dt.datetime | None = None
+) -> Enrollment | None:
+    """A phone's scan on PostgreSQL, authenticated by its API token in the same statement:
+    the enrollment if this scan checked it in. None for anything else (no valid token, no
+    enrollment, a repeat, a refusal): nothing was done but the token's "last used", and the
+    caller looks the token up and takes `enrollment_checkin_by_token` to say why."""
+    from gongzhi.accounts.models import ApiToken
+
+    now = at or timezone.now()
+    row = _scan(key_hash=ApiToken.hash_key(key), user_id=None, token=token, method=method, now=now)
+    e, claimed = _scanned(row, now, method)
+    return e if claimed else None
+
+
+# The function the migration volunteers/0007 creates: the token (or the session's user), the
+# enrollment with the volunteer's row lock, the conditional claim (`_CLAIM_SQL`'s conditions)
+# and its audit event, as one statement in the caller's transaction or, in autocommit, in
+# its own: one round trip (issue 7). Each value is cast: with server-side binding a
+# parameter's type comes from its context, and a function's arguments give none.
+_SCAN_SQL = (
+    "SELECT * FROM gongzhi_checkin_scan(%s::varchar, %s::bigint, %s::varchar, "
+    "%s::timestamptz, %s::timestamptz, %s::interval, %s::varchar, %s::varchar, %s::varchar, "
+    "%s::varchar, %s::varchar, %s::jsonb, %s::varchar)"
 )
-{audit} RETURNING 1
-"""
+_CHECKIN_AFTER: dict[str, str] = {}
 
 
-def _scan_in_one_round_trip(
-    actor: Any, token: str, method: str, now: dt.datetime
-) -> tuple[Any, bool]:
-    """(the enrollment's row as `checkin_enrollment` reads it, whether it was claimed)."""
+def _scan(*, key_hash: str | None, user_id: Any, token: str, method: str, now: dt.datetime) -> Any:
     rules = rules_config.current()
-    template = audit.event(
-        actor=actor,
-        action="volunteers.checkin",
-        object_type=Enrollment._meta.label_lower,
-        after={"method": method},
-    )
-    audit_sql, audit_params = audit.insert_select(template, "claimed", "claimed.id::text")
-    sql = _CLAIM_BY_CODE_SQL.format(
-        enrollment=table(Enrollment),
-        shift=table(Shift),
-        volunteer=table(Volunteer),
-        claimable=_claimable("target.starts_at", "target.ends_at"),
-        audit=audit_sql,
-    )
-    early = dt.timedelta(minutes=rules.checkin_early_minutes)
-    params = [token, actor.pk, rules.consent_version, now + early, now, now, method]
-    params += [EnrollmentStatus.ENROLLED.value, *audit_params]
-    with hotsql.cursor() as read, hotsql.cursor() as claim:
-        with connection.connection.pipeline():
-            read.execute(checkin_statement(lock=True), [token, actor.pk])
-            claim.execute(sql, params)
-        return read.fetchone(), claim.fetchone() is not None
+    after = _CHECKIN_AFTER.get(method)
+    if after is None:
+        after = _CHECKIN_AFTER[method] = json.dumps({"method": method})
+    params = [
+        key_hash,
+        user_id,
+        token,
+        now,
+        now - TOKEN_TOUCH_INTERVAL,
+        dt.timedelta(minutes=rules.checkin_early_minutes),
+        rules.consent_version,
+        EnrollmentStatus.ENROLLED.value,
+        method,
+        "volunteers.checkin",
+        Enrollment._meta.label_lower,
+        after,
+        audit.current_ip.get(),
+    ]
+    with hotsql.cursor() as cur:
+        cur.execute(_SCAN_SQL, params)
+        row = cur.fetchone()
+    if row is not None and row[-1]:
+        audit.written_in_transaction()
+    return row
+
+
+def _scanned(row: Any, now: dt.datetime, method: str) -> tuple[Enrollment | None, bool]:
+    """(the enrollment of a row of `gongzhi_checkin_scan`, whether the scan checked it in);
+    a claimed enrollment is given as it now is."""
+    if row is None or row[1] is None:
+        return None, False
+    e = enrollment_of_row(row[1:11], user_id=row[0])
+    if row[11]:
+        e.checked_in_at, e.checkin_method = now, method
+    return e, bool(row[11])
 
 
 def _checkin_locked(

@@ -15,7 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gongzhi.accounts.services import token_create
+from gongzhi.accounts.models import ApiToken
+from gongzhi.accounts.services import token_create, token_revoke
 from gongzhi.core.models import AuditEvent
 from gongzhi.volunteers.models import Enrollment, Volunteer
 from gongzhi.volunteers.tests import factories as f
@@ -71,15 +72,16 @@ def test_a_check_in_by_code_takes_a_handful_of_queries(phone):
     with CaptureQueriesContext(connection) as queries:
         assert _scan(c, shift).status_code == 200
     sql = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]  # the test's transaction
-    # Token and user with its "last used" (one statement on PostgreSQL, two on SQLite); the
-    # enrollment with its shift and volunteer, which also takes the volunteer's row lock;
-    # the conditional UPDATE; the audit event (on PostgreSQL written by the UPDATE's own
-    # statement, sent with the lock in one pipeline). It was 15 (21 with the audit sealed
-    # per commit), then 8 on PostgreSQL (a lock statement and the touch's own), then 4.
-    assert len(sql) == (3 if connection.vendor == "postgresql" else 5), sql
-    if connection.features.has_select_for_update:
-        assert [s for s in sql if "FOR UPDATE" in s] == [sql[1]]
-        assert "checked_in_at IS NULL" in sql[2] and "core_auditevent" in sql[2]
+    # PostgreSQL: one statement, the check-in function (volunteers/0007) with the token's
+    # look-up and "last used", the lock, the claim and its audit event. It was 15 (21 with
+    # the audit sealed per commit), then 8 (a lock statement and the touch's own), then 4,
+    # then 3 (a pipeline, BEGIN and COMMIT besides). SQLite: the token and its user; the
+    # enrollment with its shift and volunteer; the conditional UPDATE; the audit event;
+    # the token's "last used" riding the same transaction.
+    if connection.vendor == "postgresql":
+        assert len(sql) == 1 and "gongzhi_checkin_scan" in sql[0], sql
+    else:
+        assert len(sql) == 5, sql
 
 
 def test_a_scans_audit_event_is_sealed_after_commit_when_sealing_per_commit(
@@ -105,10 +107,54 @@ def test_the_check_in_statements_are_planned_once_per_connection(phone):
     with connection.cursor() as cur:
         cur.execute("SELECT statement FROM pg_prepared_statements")
         prepared = " ".join(r[0] for r in cur.fetchall())
-    assert "t.key_hash" in prepared  # the token's user
-    assert "s.checkin_token" in prepared  # the enrollment, locked
-    assert "checked_in_at IS NULL" in prepared  # the conditional UPDATE
-    assert "core_auditevent" in prepared
+    assert "gongzhi_checkin_scan" in prepared  # the scan, its token's look-up included
+
+
+@pytest.mark.parametrize("case", ["revoked", "inactive user", "unknown key"])
+def test_a_scan_with_an_invalid_token_is_401_and_checks_nothing_in(phone, case):
+    # On PostgreSQL the scan's own statement checks the token (ScanTokenAuth): it must refuse
+    # what TokenAuth refuses, before anything is written.
+    c, v, shift = phone
+    e = _enrol(v, shift)
+    token = ApiToken.objects.get(user=v.user)
+    if case == "revoked":
+        token_revoke(actor="t", token=token)
+    elif case == "inactive user":
+        type(v.user).objects.filter(pk=v.user_id).update(is_active=False)
+    else:
+        c = Client(HTTP_AUTHORIZATION="Bearer gz_not-a-key")
+    r = _scan(c, shift)
+    assert r.status_code == 401, r.content
+    assert r.json()["code"] == "unauthenticated"
+    e.refresh_from_db()
+    assert e.checked_in_at is None
+    assert not AuditEvent.objects.filter(action="volunteers.checkin").exists()
+
+
+def test_a_scan_marks_its_token_used_once_a_minute(phone):
+    c, v, shift = phone
+    _enrol(v, shift)
+    token = ApiToken.objects.get(user=v.user)
+    assert token.last_used_at is None
+    assert _scan(c, shift).status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None and timezone.now() - first < dt.timedelta(seconds=30)
+    assert _scan(c, shift).status_code == 200  # a repeat within the minute: not touched
+    token.refresh_from_db()
+    assert token.last_used_at == first
+
+
+def test_a_browser_session_checks_in_by_code_too(phone):
+    _c, v, shift = phone
+    e = _enrol(v, shift)
+    browser = Client()
+    browser.force_login(v.user)
+    r = _scan(browser, shift)
+    assert r.status_code == 200, r.content
+    e.refresh_from_db()
+    assert e.checked_in_at is not None and e.checkin_method == Enrollment.Method.API
+    assert AuditEvent.objects.filter(action="volunteers.checkin", object_id=str(e.pk)).count() == 1
 
 
 def test_a_volunteer_cannot_check_in_someone_elses_enrollment(phone, make_user, street_areas):

@@ -133,23 +133,68 @@ def test_two_simultaneous_scans_by_the_phone_check_in_once_with_one_audit_event(
     assert AuditEvent.objects.filter(action="volunteers.checkin", object_id=str(e.pk)).count() == 1
 
 
+def _enrolled_in_two_overlapping_shifts(make_user):
+    """(user, volunteer, a function giving each racing thread one of the two shifts' codes)."""
+    user, v, s, _e = _enrolled_with_account(make_user)
+    other = f.shift(f.activity(s.activity.team), start=s.starts_at, hours=2)
+    Enrollment(shift=other, volunteer=v, status="enrolled", queued_at=s.starts_at).save()
+    codes = iter([s.checkin_token, other.checkin_token])
+    lock = threading.Lock()
+
+    def next_code():
+        with lock:
+            return next(codes)
+
+    return user, v, next_code
+
+
 def test_two_simultaneous_scans_of_overlapping_shifts_by_the_phone_let_one_through(make_user):
     from django.core.exceptions import ValidationError
 
-    user, v, s, e = _enrolled_with_account(make_user)
-    other = f.shift(f.activity(s.activity.team), start=s.starts_at, hours=2)
-    Enrollment(shift=other, volunteer=v, status="enrolled", queued_at=s.starts_at).save()
-    tokens = iter([s.checkin_token, other.checkin_token])
-    lock = threading.Lock()
+    user, v, codes = _enrolled_in_two_overlapping_shifts(make_user)
 
     def scan():
-        with lock:
-            token = next(tokens)
-        return services.enrollment_checkin_by_token(actor=user, token=token, method="api")
+        return services.enrollment_checkin_by_token(actor=user, token=codes(), method="api")
 
     results, errors = _race(scan)
     assert len(results) == 1 and len(errors) == 1
     assert isinstance(errors[0], ValidationError) and "enrollment" in errors[0].message_dict
+    assert Enrollment.objects.filter(volunteer=v, checked_in_at__isnull=False).count() == 1
+
+
+def _phone_key(user):
+    from gongzhi.accounts.services import token_create
+
+    return token_create(actor="t", user=user, name="phone")[1]
+
+
+def test_two_simultaneous_scans_by_token_check_in_once_with_one_audit_event(make_user):
+    """The scan's one statement (volunteers/0007): the token, the lock and the claim."""
+    from gongzhi.core.models import AuditEvent
+
+    user, v, s, e = _enrolled_with_account(make_user)
+    key = _phone_key(user)
+    results, errors = _race(
+        lambda: services.enrollment_checkin_by_scan(key=key, token=s.checkin_token, method="api")
+    )
+    assert errors == []
+    claimed = [r for r in results if r is not None]  # the other finds it done: None
+    assert len(claimed) == 1 and claimed[0].pk == e.pk
+    assert AuditEvent.objects.filter(action="volunteers.checkin", object_id=str(e.pk)).count() == 1
+
+
+def test_two_simultaneous_scans_by_token_of_overlapping_shifts_let_one_through(make_user):
+    # The claim is a statement after the lock, with its own snapshot: it sees the other
+    # shift's check-in committed while it waited.
+    user, v, codes = _enrolled_in_two_overlapping_shifts(make_user)
+    key = _phone_key(user)
+
+    def scan():
+        return services.enrollment_checkin_by_scan(key=key, token=codes(), method="api")
+
+    results, errors = _race(scan)
+    assert errors == []
+    assert len([r for r in results if r is not None]) == 1
     assert Enrollment.objects.filter(volunteer=v, checked_in_at__isnull=False).count() == 1
 
 
