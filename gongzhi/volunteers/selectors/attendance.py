@@ -17,18 +17,23 @@ from gongzhi.core import hotsql
 from gongzhi.volunteers.models import Enrollment, Shift, Volunteer
 from gongzhi.volunteers.sqlrows import instance, table, to_aware
 
+# CROSS JOIN fixes SQLite's join order (PostgreSQL plans it as any join): the volunteer by
+# their account, the shift by its code, then their one enrollment by the unique pair. Left
+# to itself SQLite went from the shift to all its enrollments, 2,000 row look-ups a scan at
+# a 2,000-person event (~30% of a check-in's CPU).
 _CHECKIN_SQL = """
 SELECT e.id, e.shift_id, e.volunteer_id, e.status, e.checked_in_at, e.checked_out_at,
        e.checkin_method, s.starts_at, s.ends_at, v.consent_version
-FROM {enrollment} e
-JOIN {shift} s ON s.id = e.shift_id
-JOIN {volunteer} v ON v.id = e.volunteer_id
-WHERE s.checkin_token = %s AND v.user_id = %s
+FROM {volunteer} v
+CROSS JOIN {shift} s
+CROSS JOIN {enrollment} e
+WHERE v.user_id = %s AND s.checkin_token = %s
+AND e.shift_id = s.id AND e.volunteer_id = v.id
 """
 
 
 def checkin_statement(*, lock: bool = False) -> str:
-    """The statement `checkin_enrollment` runs (parameters: the code, the user's id)."""
+    """The statement `checkin_enrollment` runs (parameters: the user's id, the code)."""
     sql = _CHECKIN_SQL.format(
         enrollment=table(Enrollment), shift=table(Shift), volunteer=table(Volunteer)
     )
@@ -52,7 +57,7 @@ def checkin_enrollment(*, user: Any, token: str, lock: bool = False) -> Enrollme
     if not getattr(user, "is_authenticated", False):
         return None
     with hotsql.cursor() as cur:
-        cur.execute(checkin_statement(lock=lock), [token, user.pk])
+        cur.execute(checkin_statement(lock=lock), [user.pk, token])
         row = cur.fetchone()
     return None if row is None else enrollment_of_row(row, user_id=user.pk)
 

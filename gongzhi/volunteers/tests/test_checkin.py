@@ -298,3 +298,16 @@ def test_the_lean_chain_keeps_check_in_rules_audit_and_language(phone):
     assert event.actor_id == v.user_id and event.client_ip == "10.9.8.7"
     nobody = _lean(Client(HTTP_AUTHORIZATION="Bearer gz_not_a_token"))
     assert _scan(nobody, shift).status_code == 401
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's join order")
+def test_the_check_in_look_up_starts_from_the_volunteer_not_the_shifts_enrollments():
+    # From the shift, SQLite read every enrollment of it: 2,000 look-ups a scan at a
+    # 2,000-person event.
+    from gongzhi.volunteers.selectors.attendance import checkin_statement
+
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN QUERY PLAN " + checkin_statement(), [1, "code"])
+        plan = [row[-1] for row in cur.fetchall()]
+    assert "(user_id=?)" in plan[0], plan
+    assert any("(shift_id=? AND volunteer_id=?)" in step for step in plan), plan
