@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
 from gongzhi.core import hotsql
 from gongzhi.volunteers.models import Enrollment, Shift, Volunteer
 from gongzhi.volunteers.sqlrows import instance, table, to_aware
@@ -32,17 +30,14 @@ AND e.shift_id = s.id AND e.volunteer_id = v.id
 """
 
 
-def checkin_statement(*, lock: bool = False) -> str:
+def checkin_statement() -> str:
     """The statement `checkin_enrollment` runs (parameters: the user's id, the code)."""
-    sql = _CHECKIN_SQL.format(
+    return _CHECKIN_SQL.format(
         enrollment=table(Enrollment), shift=table(Shift), volunteer=table(Volunteer)
     )
-    if lock and connection.features.has_select_for_update:
-        sql += "FOR UPDATE OF v\n"
-    return sql
 
 
-def checkin_enrollment(*, user: Any, token: str, lock: bool = False) -> Enrollment | None:
+def checkin_enrollment(*, user: Any, token: str) -> Enrollment | None:
     """The caller's own enrollment in the shift whose code they scanned, with what check-in
     needs: the shift's times and the volunteer's consent version. None when there is none
     (the caller then says why: no profile, unknown code or not enrolled).
@@ -50,14 +45,11 @@ def checkin_enrollment(*, user: Any, token: str, lock: bool = False) -> Enrollme
     Scope: a volunteer reaches only their own enrollment (the join on their account).
     Index path: the shift by its unique token, the volunteer by the unique account link,
     the enrollment by the unique (shift, volunteer) pair.
-
-    `lock` (inside the caller's transaction): the same statement takes the volunteer's row
-    lock (`services.attendance.lock_volunteer`'s, so a check-in needs no statement for it).
     """
     if not getattr(user, "is_authenticated", False):
         return None
     with hotsql.cursor() as cur:
-        cur.execute(checkin_statement(lock=lock), [user.pk, token])
+        cur.execute(checkin_statement(), [user.pk, token])
         row = cur.fetchone()
     return None if row is None else enrollment_of_row(row, user_id=user.pk)
 

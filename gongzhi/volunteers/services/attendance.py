@@ -6,15 +6,14 @@ UPDATE that only succeeds for an enrolled, not yet checked-in volunteer who is n
 elsewhere at the same time, and the audit event. Anything else (a repeat scan, a refusal) is
 decided on the slow path, which reads the row again under the same lock and says why.
 
-A phone's scan (`enrollment_checkin_by_token`) reads the enrollment and takes the lock in one
-statement, in the transaction that checks in: BEGIN, read-and-lock, UPDATE, audit INSERT,
-COMMIT, each statement prepared on PostgreSQL (`core.hotsql`). On PostgreSQL those
-statements, and the token's look-up for a scan by its API token
-(`enrollment_checkin_by_scan`), are one function (migration volunteers/0007), called as one
-statement: one round trip and one transaction a scan. The lock must be a statement of its
-own before the UPDATE (inside the function as well): in READ COMMITTED the UPDATE's
-snapshot, taken after the lock was granted, is what lets it see a concurrent check-in on an
-overlapping shift.
+A phone's scan on PostgreSQL is one statement, the function `gongzhi_checkin_scan`
+(migration volunteers/0007): the token's check (`enrollment_checkin_by_scan`) or the
+session's user (`enrollment_checkin_by_token`), the volunteer's row lock, the UPDATE and the
+audit INSERT — one round trip and one transaction a scan. The lock is a statement of its own
+before the UPDATE, in the function too: in READ COMMITTED the UPDATE's snapshot, taken after
+the lock was granted, is what lets it see a concurrent check-in on an overlapping shift.
+Elsewhere (SQLite) the enrollment is read first, then claimed in a transaction that holds
+only the UPDATE and the audit INSERT: there the transaction is the database's one write turn.
 """
 
 from __future__ import annotations
@@ -157,10 +156,11 @@ def enrollment_checkin(
 def enrollment_checkin_by_token(
     *, actor: Any, token: str, method: str, at: dt.datetime | None = None
 ) -> Enrollment | None:
-    """The caller's own check-in by the code of the shift they scanned: their enrollment is
-    read and their row locked by one statement, in the transaction that checks in. None
-    (nothing done) when they have no enrollment in that shift; the caller says why. Refuses
-    an outdated consent (422 `consent`)."""
+    """The caller's own check-in by the code of the shift they scanned: on PostgreSQL one
+    statement (the check-in function), elsewhere their enrollment read by one statement,
+    then claimed under the volunteer's lock. None (nothing done) when they have no
+    enrollment in that shift; the caller says why. Refuses an outdated consent (422
+    `consent`)."""
     now = at or timezone.now()
     if connection.vendor == "postgresql" and getattr(actor, "is_authenticated", False):
         row = _scan(key_hash=None, user_id=actor.pk, token=token, method=method, now=now)
