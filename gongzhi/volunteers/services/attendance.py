@@ -140,8 +140,10 @@ def enrollment_checkin(
     # the transaction is the database's one write turn, which every other writer waits for
     # (issue 7: a 2,000-person event; the turn held 1.0 ms under load with them inside).
     claim = None if _window_refusal(shift, now) else _claim_statement(enrollment, now, method)
-    event = audit.event(
-        actor=actor, action="volunteers.checkin", obj=enrollment, after={"method": method}
+    event = audit.prepare(
+        audit.event(
+            actor=actor, action="volunteers.checkin", obj=enrollment, after={"method": method}
+        )
     )
     with transaction.atomic():
         lock_volunteer(enrollment.volunteer_id)
