@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from gongzhi.core.sqlite.pragmas import pragma
 from gongzhi.metrics.demo_city import targets as T
 from gongzhi.metrics.demo_city.writer import Progress, ProgressBar, analyze
 
@@ -62,13 +63,6 @@ def load_city(
         )
         return result
 
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
-            # A big page cache for the load: index B-trees of million-row tables stay in
-            # memory instead of thrashing a 2 MB cache. SQLite's index sorter may use as
-            # much again: at 400 MB the full city peaked at 1,044 MB (over the 1 GB budget),
-            # at 250 MB at 895 MB in the same 136 s (docs/performance.md, run 10).
-            cur.execute("PRAGMA cache_size = -250000")
     with _rollback_journal():
         _load(report, timed, rng, fake, tg, scale, seed, progress, workers)
     return report
@@ -92,7 +86,7 @@ def _load(
     from gongzhi.volunteers import stars
     from gongzhi.volunteers.models import StarStep, StarTally
 
-    with transaction.atomic():
+    with _big_page_cache(), transaction.atomic():
         geo = timed(
             "geography", lambda: geography.build_geography(rng=random.Random(seed), scale=scale)
         )
@@ -124,6 +118,22 @@ def _load(
 
 
 @contextmanager
+def _big_page_cache() -> Iterator[None]:
+    """On SQLite, a big page cache while the city is written (the one transaction).
+
+    Index B-trees of million-row tables stay in memory instead of thrashing a 2 MB cache
+    (250 MB: with 400 MB the full city peaked at 1,044 MB, docs/performance.md run 10).
+    Only for the write: SQLite sizes every sort's in-memory runs by the page cache too, and
+    the rebuilds after the commit (stars, summaries: GROUP BYs and an index over millions
+    of rows) sort several times faster in small runs that stay in the CPU's cache than in
+    one 250 MB run (writer.SQLITE_INDEX_SORT_CACHE_KIB; docs/performance.md "SQLite city
+    load"). The connection's own setting comes back after the commit.
+    """
+    with pragma("cache_size", -250000):
+        yield
+
+
+@contextmanager
 def _rollback_journal() -> Iterator[None]:
     """On SQLite, load with a rollback journal instead of the write-ahead log.
 
@@ -138,12 +148,5 @@ def _rollback_journal() -> Iterator[None]:
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA journal_mode")
-        (before,) = cur.fetchone()
-        cur.execute("PRAGMA journal_mode = DELETE")
-    try:
+    with pragma("journal_mode", "DELETE"):
         yield
-    finally:
-        with connection.cursor() as cur:
-            cur.execute(f"PRAGMA journal_mode = {before}")
