@@ -63,8 +63,8 @@ def load_city(
         )
         return result
 
-    with _rollback_journal():
-        _load(report, timed, rng, fake, tg, scale, seed, progress, workers)
+    with _rollback_journal(), _keys_checked_once() as check_keys:
+        _load(report, timed, rng, fake, tg, scale, seed, progress, workers, check_keys)
     return report
 
 
@@ -78,6 +78,7 @@ def _load(
     seed: int,
     progress: Progress | None,
     workers: int | None,
+    check_keys: bool,
 ) -> None:
     from gongzhi.metrics import services, summaries
     from gongzhi.metrics.demo_city import geography, orgs_stage, stages
@@ -103,6 +104,10 @@ def _load(
         timed("orgs", lambda: stages.write_orgs(ctx, orgs_stage))
         for name, stage in stages.LATER_STAGES:
             timed(name, lambda stage=stage: stage(ctx))
+        if check_keys:
+            # Every foreign key of the database at once, before the commit: a dangling key
+            # fails the load and rolls it back, as the per-row checks it replaces would.
+            timed("key_check", connection.check_constraints)
         report["counts"] = ctx.counts
         report["seconds"].update(ctx.seconds)
         report["cpu_seconds"].update(ctx.cpu_seconds)
@@ -115,6 +120,30 @@ def _load(
     timed("summaries", summaries.refresh)
     timed("index", services.index_refresh)
     timed("analyze_summaries", lambda: analyze(Delta, StarStep, StarTally))
+
+
+@contextmanager
+def _keys_checked_once() -> Iterator[bool]:
+    """On SQLite, foreign keys checked once over the loaded tables instead of row by row.
+
+    With `foreign_keys` on, every inserted row looks up each of its parents (four for an
+    hours entry): 17 of the 41 s of CPU the full city's volunteers took to write. One
+    `PRAGMA foreign_key_check` of the whole database before the commit (Django's own
+    `check_constraints`, as `loaddata` does it) checks the same keys in a few seconds
+    (docs/performance.md "SQLite city load"). Yields whether the checks are off and the
+    caller must run it. SQLite cannot switch inside a transaction (the tests' load): the
+    keys are then checked row by row as before. Switched back on afterwards, whatever
+    happened.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield False
+        return
+    off = connection.disable_constraint_checking()
+    try:
+        yield off
+    finally:
+        if off:
+            connection.enable_constraint_checking()
 
 
 @contextmanager
