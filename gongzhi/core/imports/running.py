@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
@@ -25,6 +25,7 @@ from gongzhi.core.imports.reading import _blank, _normal_header, _unreadable, re
 from gongzhi.core.imports.values import CellError, _text
 from gongzhi.core.models import ImportRun
 from gongzhi.core.pii import mask
+from gongzhi.core.sqlite.pragmas import pragma
 
 # --- running --------------------------------------------------------------------------------
 
@@ -236,18 +237,8 @@ def _bulk_session() -> Iterator[None]:
     cache a 100,000-row import spends most of its time re-reading and spilling index
     pages. 64 MB holds them (measured for issue 5: the writes take half the time).
     """
-    if connection.vendor != "sqlite":
+    with pragma("cache_size", -65536):
         yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -65536")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def _guarded(rows: Iterator[list[Any]], broken: list[int]) -> Iterator[list[Any]]:

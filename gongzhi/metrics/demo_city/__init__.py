@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from gongzhi.core.sqlite.pragmas import pragma
 from gongzhi.metrics.demo_city import targets as T
 from gongzhi.metrics.demo_city.writer import Progress, ProgressBar, analyze
 
@@ -62,15 +63,8 @@ def load_city(
         )
         return result
 
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
-            # A big page cache for the load: index B-trees of million-row tables stay in
-            # memory instead of thrashing a 2 MB cache. SQLite's index sorter may use as
-            # much again: at 400 MB the full city peaked at 1,044 MB (over the 1 GB budget),
-            # at 250 MB at 895 MB in the same 136 s (docs/performance.md, run 10).
-            cur.execute("PRAGMA cache_size = -250000")
-    with _rollback_journal():
-        _load(report, timed, rng, fake, tg, scale, seed, progress, workers)
+    with _rollback_journal(), _keys_checked_once() as check_keys:
+        _load(report, timed, rng, fake, tg, scale, seed, progress, workers, check_keys)
     return report
 
 
@@ -84,6 +78,7 @@ def _load(
     seed: int,
     progress: Progress | None,
     workers: int | None,
+    check_keys: bool,
 ) -> None:
     from gongzhi.metrics import services, summaries
     from gongzhi.metrics.demo_city import geography, orgs_stage, stages
@@ -92,7 +87,7 @@ def _load(
     from gongzhi.volunteers import stars
     from gongzhi.volunteers.models import StarStep, StarTally
 
-    with transaction.atomic():
+    with _big_page_cache(), transaction.atomic():
         geo = timed(
             "geography", lambda: geography.build_geography(rng=random.Random(seed), scale=scale)
         )
@@ -109,6 +104,10 @@ def _load(
         timed("orgs", lambda: stages.write_orgs(ctx, orgs_stage))
         for name, stage in stages.LATER_STAGES:
             timed(name, lambda stage=stage: stage(ctx))
+        if check_keys:
+            # Every foreign key of the database at once, before the commit: a dangling key
+            # fails the load and rolls it back, as the per-row checks it replaces would.
+            timed("key_check", connection.check_constraints)
         report["counts"] = ctx.counts
         report["seconds"].update(ctx.seconds)
         report["cpu_seconds"].update(ctx.cpu_seconds)
@@ -121,6 +120,46 @@ def _load(
     timed("summaries", summaries.refresh)
     timed("index", services.index_refresh)
     timed("analyze_summaries", lambda: analyze(Delta, StarStep, StarTally))
+
+
+@contextmanager
+def _keys_checked_once() -> Iterator[bool]:
+    """On SQLite, foreign keys checked once over the loaded tables instead of row by row.
+
+    With `foreign_keys` on, every inserted row looks up each of its parents (four for an
+    hours entry): 17 of the 41 s of CPU the full city's volunteers took to write. One
+    `PRAGMA foreign_key_check` of the whole database before the commit (Django's own
+    `check_constraints`, as `loaddata` does it) checks the same keys in a few seconds
+    (docs/performance.md "SQLite city load"). Yields whether the checks are off and the
+    caller must run it. SQLite cannot switch inside a transaction (the tests' load): the
+    keys are then checked row by row as before. Switched back on afterwards, whatever
+    happened.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield False
+        return
+    off = connection.disable_constraint_checking()
+    try:
+        yield off
+    finally:
+        if off:
+            connection.enable_constraint_checking()
+
+
+@contextmanager
+def _big_page_cache() -> Iterator[None]:
+    """On SQLite, a big page cache while the city is written (the one transaction).
+
+    Index B-trees of million-row tables stay in memory instead of thrashing a 2 MB cache
+    (250 MB: with 400 MB the full city peaked at 1,044 MB, docs/performance.md run 10).
+    Only for the write: SQLite sizes every sort's in-memory runs by the page cache too, and
+    the rebuilds after the commit (stars, summaries: GROUP BYs and an index over millions
+    of rows) sort several times faster in small runs that stay in the CPU's cache than in
+    one 250 MB run (writer.SQLITE_INDEX_SORT_CACHE_KIB; docs/performance.md "SQLite city
+    load"). The connection's own setting comes back after the commit.
+    """
+    with pragma("cache_size", -250000):
+        yield
 
 
 @contextmanager
@@ -138,12 +177,5 @@ def _rollback_journal() -> Iterator[None]:
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
-    with connection.cursor() as cur:
-        cur.execute("PRAGMA journal_mode")
-        (before,) = cur.fetchone()
-        cur.execute("PRAGMA journal_mode = DELETE")
-    try:
+    with pragma("journal_mode", "DELETE"):
         yield
-    finally:
-        with connection.cursor() as cur:
-            cur.execute(f"PRAGMA journal_mode = {before}")

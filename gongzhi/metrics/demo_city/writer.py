@@ -20,11 +20,23 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
+from gongzhi.core.sqlite.pragmas import pragma
+
 Progress = Callable[[str, int, int], None]
 
 # PostgreSQL's memory for sorting an index's keys while the load rebuilds them (this
 # transaction only; the server's default 64 MB spills millions of keys to disk).
 INDEX_BUILD_MEMORY = "256MB"
+# SQLite sizes its sorter's in-memory runs by the page cache (cache_size). The load's big
+# cache (250 MB) made each CREATE INDEX sort one 5-million-key run as a linked list spread
+# over the heap: a merge sort of cache misses. With 4 MB runs each sort stays in the CPU's
+# cache and the runs are merged as streams: the big tables' indexes build in 23 s instead of
+# 62 s (full city, docs/performance.md "SQLite city load").
+SQLITE_INDEX_SORT_CACHE_KIB = 4000
+# With small runs SQLite's sorter can sort them in helper threads while it reads on: the
+# index rebuild comes after the workers that draw the volunteers have ended, so the second
+# core is free (full city: 23 -> 17 s; with one 250 MB run it changed nothing).
+SQLITE_INDEX_SORT_THREADS = 2
 
 
 class ProgressBar:
@@ -245,8 +257,16 @@ class deferred_indexes:  # noqa: N801 (a context manager used like a function)
                 # For this transaction only: sort index keys in memory (the server's default
                 # 64 MB spills millions of keys to disk).
                 cur.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
-            for sql in self.saved:
-                cur.execute(sql)
+                for sql in self.saved:
+                    cur.execute(sql)
+                return
+            # SQLite: small sorter runs sorted in helper threads; the page cache back after.
+            with (
+                pragma("cache_size", -SQLITE_INDEX_SORT_CACHE_KIB),
+                pragma("threads", SQLITE_INDEX_SORT_THREADS),
+            ):
+                for sql in self.saved:
+                    cur.execute(sql)
 
 
 def _quote(name: str) -> str:

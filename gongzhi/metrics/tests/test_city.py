@@ -301,3 +301,52 @@ def test_statistics_after_a_committed_load_also_set_the_visibility_map_on_postgr
     with connection.cursor() as cur:
         cur.execute("SELECT relallvisible FROM pg_class WHERE relname = %s", [Delta._meta.db_table])
         assert cur.fetchone()[0] > 0
+
+
+def _sqlite_pragma(name: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"PRAGMA {name}")
+        return int(cur.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_load_checks_the_keys_once_and_puts_the_connection_back() -> None:
+    # SQLite: foreign keys off for the load and checked once before its commit, the big page
+    # cache for the write only (docs/performance.md "SQLite city load").
+    from django.db import connection
+
+    from gongzhi.metrics.demo_city import load_city
+
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA cache_size = -3000")
+    report = load_city(scale=SCALE, seed=5)
+    assert ("key_check" in report["seconds"]) == sqlite
+    if sqlite:
+        assert _sqlite_pragma("foreign_keys") == 1
+        assert _sqlite_pragma("cache_size") == -3000
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA foreign_key_check")
+            assert cur.fetchall() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_that_leaves_a_dangling_key_fails_whole(monkeypatch: Any) -> None:
+    from django.db import IntegrityError, connection
+
+    from gongzhi.metrics.demo_city import load_city, stages
+    from gongzhi.orgs.models import SocialOrg
+    from gongzhi.volunteers.models import Team
+
+    def dangle(ctx: Any) -> None:
+        Team.objects.filter(pk=Team.objects.order_by("pk").values("pk")[:1]).update(area_id=10**9)
+
+    monkeypatch.setattr(stages, "LATER_STAGES", [*stages.LATER_STAGES, ("dangle", dangle)])
+    with pytest.raises(IntegrityError):
+        load_city(scale=SCALE, seed=5)
+    assert not SocialOrg.objects.exists() and not Team.objects.exists()
+    if connection.vendor == "sqlite":
+        assert _sqlite_pragma("foreign_keys") == 1
