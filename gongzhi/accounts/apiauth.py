@@ -32,6 +32,8 @@ TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 # harmless, and a phone's first call (every call of the check-in bench) does not pay a
 # second synchronous commit beside its own write. Inside a caller's transaction the touch
 # commits with it (set_config would relax the caller's commit too, so it is left out).
+# The check-in scan's function (volunteers/0007) checks the same conditions: change both
+# (test_checkin's invalid-token cases run against it).
 _TOKEN_PG_SQL = """
 WITH hit AS (
     SELECT t.id AS token_id, t.user_id,
@@ -113,8 +115,8 @@ class BearerKey(str):
 class ScanTokenAuth(TokenAuth):
     """`TokenAuth` for a phone's check-in scan on PostgreSQL, where the check-in's one
     statement (volunteers/0007) looks the token up itself: a look-up here would be one more
-    round trip and transaction per scan (issue 7). The view must call `bearer_user()` before
-    anything else it does."""
+    round trip and transaction per scan (issue 7). The view either hands the key to that
+    statement or calls `bearer_user()` before anything else it does."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from django.db import connection
