@@ -188,9 +188,12 @@ def enrollment_checkin_by_scan(
     """A phone's scan on PostgreSQL, authenticated by its API token in the same statement:
     the enrollment if this scan checked it in. None for anything else (no valid token, no
     enrollment, a repeat, a refusal): nothing was done but the token's "last used", and the
-    caller looks the token up and takes `enrollment_checkin_by_token` to say why."""
+    caller looks the token up and takes `enrollment_checkin_by_token` to say why. Elsewhere
+    (SQLite: no function) always None."""
     from gongzhi.accounts.models import ApiToken
 
+    if connection.vendor != "postgresql":
+        return None
     now = at or timezone.now()
     row = _scan(key_hash=ApiToken.hash_key(key), user_id=None, token=token, method=method, now=now)
     e, claimed = _scanned(row, now, method)

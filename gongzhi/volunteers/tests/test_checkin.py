@@ -311,3 +311,18 @@ def test_the_check_in_look_up_starts_from_the_volunteer_not_the_shifts_enrollmen
         plan = [row[-1] for row in cur.fetchall()]
     assert "(user_id=?)" in plan[0], plan
     assert any("(shift_id=? AND volunteer_id=?)" in step for step in plan), plan
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the scan's function")
+def test_a_scan_by_key_where_there_is_no_function_leaves_the_check_in_to_the_usual_path(phone):
+    from gongzhi.volunteers import services
+
+    _c, v, shift = phone
+    e = _enrol(v, shift)
+    key = token_create(actor="t", user=v.user, name="second phone")[1]
+    assert (
+        services.enrollment_checkin_by_scan(key=key, token=shift.checkin_token, method="api")
+        is None
+    )
+    e.refresh_from_db()
+    assert e.checked_in_at is None
