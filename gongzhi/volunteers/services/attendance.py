@@ -210,14 +210,10 @@ _SCAN_SQL = (
     "%s::timestamptz, %s::timestamptz, %s::interval, %s::varchar, %s::varchar, %s::varchar, "
     "%s::varchar, %s::varchar, %s::jsonb, %s::varchar)"
 )
-_CHECKIN_AFTER: dict[str, str] = {}
 
 
 def _scan(*, key_hash: str | None, user_id: Any, token: str, method: str, now: dt.datetime) -> Any:
     rules = rules_config.current()
-    after = _CHECKIN_AFTER.get(method)
-    if after is None:
-        after = _CHECKIN_AFTER[method] = json.dumps({"method": method})
     params = [
         key_hash,
         user_id,
@@ -230,7 +226,7 @@ def _scan(*, key_hash: str | None, user_id: Any, token: str, method: str, now: d
         method,
         "volunteers.checkin",
         Enrollment._meta.label_lower,
-        after,
+        json.dumps({"method": method}),
         audit.current_ip.get(),
     ]
     with hotsql.cursor() as cur:
