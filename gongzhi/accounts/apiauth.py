@@ -32,14 +32,19 @@ TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 # harmless, and a phone's first call (every call of the check-in bench) does not pay a
 # second synchronous commit beside its own write. Inside a caller's transaction the touch
 # commits with it (set_config would relax the caller's commit too, so it is left out).
-# The check-in scan's function (volunteers/0007) checks the same conditions: change both
-# (test_checkin's invalid-token cases run against it).
+#
+# Which token is valid (`TOKEN_MATCH`, aliases t and u) is written once for these statements
+# and the SQLite check-in scan's (volunteers.selectors.attendance). The check-in scan's
+# function on PostgreSQL (volunteers/0007) checks the same conditions: change both
+# (test_checkin's invalid-token cases run against every path).
+TOKEN_MATCH = "t.key_hash = %s AND t.revoked_at IS NULL AND u.id = t.user_id AND u.is_active = %s"
+TOKEN_STALE = "CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END"
 _TOKEN_PG_SQL = """
 WITH hit AS (
     SELECT t.id AS token_id, t.user_id,
            (t.last_used_at IS NULL OR t.last_used_at <= %s) AS stale
-    FROM {token} t JOIN {user} u ON u.id = t.user_id
-    WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active
+    FROM {token} t CROSS JOIN {user} u
+    WHERE {match}
 ), touched AS (
     UPDATE {token} SET last_used_at = %s FROM hit
     WHERE {token}.id = hit.token_id AND hit.stale{relax}
@@ -51,11 +56,10 @@ _RELAX = "\n    AND set_config('synchronous_commit', 'off', true) IS NOT NULL"
 # SQLite (no data-modifying CTE): look up; a stale touch rides the request's own write
 # transaction, or one at the end of a request that wrote nothing (core.sqlite: a turn of the
 # single write lock less per check-in).
-_TOKEN_SQL = """
-SELECT {columns}, t.id,
-       CASE WHEN t.last_used_at IS NULL OR t.last_used_at <= %s THEN 1 ELSE 0 END
-FROM {token} t JOIN {user} u ON u.id = t.user_id
-WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s
+_TOKEN_SQL = f"""
+SELECT {{columns}}, t.id, {TOKEN_STALE}
+FROM {{token}} t CROSS JOIN {{user}} u
+WHERE {TOKEN_MATCH}
 """
 
 
@@ -82,19 +86,31 @@ def _token_user(key: str, now: dt.datetime) -> Any:
     with hotsql.cursor() as cur:
         if connection.vendor == "postgresql":
             relax = "" if connection.in_atomic_block else _RELAX
-            sql = _TOKEN_PG_SQL.format(token=token, user=user, columns=columns, relax=relax)
-            cur.execute(sql, [stale_before, key_hash, ops.adapt_datetimefield_value(now)])
+            sql = _TOKEN_PG_SQL.format(
+                token=token, user=user, columns=columns, relax=relax, match=TOKEN_MATCH
+            )
+            cur.execute(sql, [stale_before, key_hash, True, ops.adapt_datetimefield_value(now)])
             row = cur.fetchone()
         else:
             sql = _TOKEN_SQL.format(token=token, user=user, columns=columns)
             cur.execute(sql, [stale_before, key_hash, True])
             row = cur.fetchone()
             if row is not None and row[-1]:
-                connection.defer_write(  # type: ignore[attr-defined]  # core.sqlite's
-                    f"UPDATE {token} SET last_used_at = %s WHERE id = %s",
-                    [ops.adapt_datetimefield_value(now), row[-2]],
-                )
+                touch_later(row[-2], now)
     return hotsql.instances(User, names, [row])[0] if row is not None else None
+
+
+def touch_later(token_id: Any, now: dt.datetime) -> None:
+    """A token's "last used" on SQLite, riding the request's next write transaction."""
+    from django.db import connection
+
+    from gongzhi.accounts.models import ApiToken
+
+    connection.defer_write(  # type: ignore[attr-defined]  # core.sqlite's
+        f"UPDATE {connection.ops.quote_name(ApiToken._meta.db_table)} "
+        "SET last_used_at = %s WHERE id = %s",
+        [connection.ops.adapt_datetimefield_value(now), token_id],
+    )
 
 
 class TokenAuth(HttpBearer):
@@ -122,10 +138,13 @@ class ScanTokenAuth(HttpBearer):
         return BearerKey(token)
 
 
+_TOKEN_AUTH = TokenAuth()  # one: ninja's AuthBase() reads its own dir() when made
+
+
 def bearer_user(request: HttpRequest) -> Any:
     """The caller, with a `BearerKey` looked up now as `TokenAuth` does (401 if invalid)."""
     if isinstance(request.auth, BearerKey):  # type: ignore[attr-defined]
-        user = TokenAuth().authenticate(request, request.auth)  # type: ignore[attr-defined]
+        user = _TOKEN_AUTH.authenticate(request, request.auth)  # type: ignore[attr-defined]
         if user is None:
             raise AuthenticationError
         request.auth = user  # type: ignore[attr-defined]

@@ -10,6 +10,13 @@ advisory `flock` on a file beside the database shared by the processes (gunicorn
 workers, the task worker, the command line). BEGIN IMMEDIATE then finds the database free.
 A writer outside this backend (the sqlite3 shell) is still waited for by the busy handler.
 
+A process waiting for the `flock` cannot block in it (it could not give up after
+TURN_TIMEOUT_S), so it sleeps on a pipe beside the database (a FIFO) that every turn's end
+writes a byte to, and tries again when woken. It polled every 0.5 ms before, and a turn
+handed between processes sat idle for up to that long (docs/performance.md, run 13: a
+check-in's threads waited a quarter of their time for the turn). Where no FIFO can be made
+it still polls.
+
 `defer_write()` keeps a small bookkeeping write (an API token's "last used") for the
 connection's next transaction instead of spending a write turn of its own: the request's
 own transaction carries it, or, if the request wrote nothing, one transaction when the
@@ -21,6 +28,8 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import select
+import stat
 import threading
 import time
 from typing import Any
@@ -44,24 +53,88 @@ def _process_lock(path: str) -> threading.Lock:
         return _process_locks.setdefault(path, threading.Lock())
 
 
-def _flock(fd: int, deadline: float) -> None:
-    """The other processes' turn. Non-blocking tries with a short growing pause: one thread a
-    process gets here (the process lock first), and a blocking flock could not give up."""
+# A waiter on the wake-up pipe tries the lock again after this long anyway: a holder that
+# died released its flock (the kernel does that) without writing the wake-up.
+WAKE_FALLBACK_S = 0.05
+
+
+def _open_wake(path: str) -> int | None:
+    """The wake-up FIFO beside the database, opened read-write and non-blocking (so opening
+    it never waits for a peer, and reading or writing never blocks); None where none can be
+    made (then waiters poll)."""
+    name = path + "-writewake"
+    try:
+        os.mkfifo(name, 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    try:
+        fd = os.open(name, os.O_RDWR | os.O_NONBLOCK)
+    except OSError:
+        return None
+    if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+        os.close(fd)  # something else has the name: a regular file would always read ready
+        return None
+    return fd
+
+
+def _drain(wake: int) -> None:
+    try:
+        while len(os.read(wake, 65536)) == 65536:
+            pass
+    except BlockingIOError:
+        pass
+
+
+def _wake_others(wake: int | None) -> None:
+    if wake is None:
+        return
+    try:
+        os.write(wake, b"\0")
+    except BlockingIOError:
+        pass  # the pipe is full of wake-ups nobody waited for: a waiter drains them first
+
+
+def _flock(fd: int, wake: int | None, deadline: float) -> None:
+    """The other processes' turn. Non-blocking tries, woken by the end of a turn (`wake`) or
+    after a short growing pause without it: one thread a process gets here (the process lock
+    first), and a blocking flock could not give up.
+
+    After a failed try the pipe is drained and the lock tried once more before waiting, so a
+    turn that ends between that try and the wait leaves its byte to be found: no wake-up is
+    lost. A byte written when nobody waited only makes a later waiter try once more."""
     pause = 0.0001
+    poller = None
+    drained = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise OperationalError("database is locked") from None
-            time.sleep(pause)
+            pass
+        if wake is not None and not drained:
+            _drain(wake)
+            drained = True
+            continue
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise OperationalError("database is locked")
+        if wake is not None:
+            if poller is None:
+                poller = select.poll()
+                poller.register(wake, select.POLLIN)
+            poller.poll(min(remaining, WAKE_FALLBACK_S) * 1000)
+            drained = False
+        else:
+            time.sleep(min(pause, remaining))
             pause = min(pause * 2, 0.0005)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _turn: threading.Lock | None = None  # the process lock while this connection holds it
     _turn_fd: int | None = None
+    _wake_fd: int | None = None
     _riders: list[tuple[str, list[Any]]] | None = None
 
     # --- the write turn -------------------------------------------------------------------
@@ -76,7 +149,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             if self._turn_fd is None:
                 self._turn_fd = os.open(path + "-writelock", os.O_RDWR | os.O_CREAT, 0o600)
-            _flock(self._turn_fd, deadline)
+                self._wake_fd = _open_wake(path)
+            _flock(self._turn_fd, self._wake_fd, deadline)
         except BaseException:
             lock.release()
             raise
@@ -89,6 +163,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             if self._turn_fd is not None:
                 fcntl.flock(self._turn_fd, fcntl.LOCK_UN)
+                _wake_others(self._wake_fd)
         finally:
             lock.release()
 
@@ -126,9 +201,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return super()._close()
         finally:
             self._end_turn()
-            if self._turn_fd is not None:
-                os.close(self._turn_fd)
-                self._turn_fd = None
+            for fd in (self._turn_fd, self._wake_fd):
+                if fd is not None:
+                    os.close(fd)
+            self._turn_fd = self._wake_fd = None
 
     # --- writes that ride the next transaction --------------------------------------------
     def defer_write(self, sql: str, params: list[Any]) -> None:

@@ -9,6 +9,7 @@ columns read; others load on access as deferred fields).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from gongzhi.core import hotsql
@@ -28,6 +29,63 @@ CROSS JOIN {enrollment} e
 WHERE v.user_id = %s AND s.checkin_token = %s
 AND e.shift_id = s.id AND e.volunteer_id = v.id
 """
+
+
+# A phone's scan on SQLite (`services.enrollment_checkin_by_scan`): the same look-up from
+# the bearer token's user, with the token's own conditions (accounts.apiauth) — one
+# statement where the token's look-up was one more, with a user instance of ~20 columns
+# built for it (issue 7). PostgreSQL's scan is its function (volunteers/0007).
+_SCAN_SQL = """
+SELECT e.id, e.shift_id, e.volunteer_id, e.status, e.checked_in_at, e.checked_out_at,
+       e.checkin_method, s.starts_at, s.ends_at, v.consent_version,
+       u.id, u.{username}, t.id, {stale}
+FROM {token} t
+CROSS JOIN {user} u
+CROSS JOIN {volunteer} v
+CROSS JOIN {shift} s
+CROSS JOIN {enrollment} e
+WHERE {match} AND v.user_id = u.id AND s.checkin_token = %s
+AND e.shift_id = s.id AND e.volunteer_id = v.id
+"""
+
+
+@functools.cache
+def scan_statement() -> str:
+    """The statement `scan_enrollment` runs (parameters: "stale before", the key's hash,
+    True (an active user), the code)."""
+    from gongzhi.accounts.apiauth import TOKEN_MATCH, TOKEN_STALE
+    from gongzhi.accounts.models import ApiToken, User
+
+    return _SCAN_SQL.format(
+        token=table(ApiToken),
+        user=table(User),
+        volunteer=table(Volunteer),
+        shift=table(Shift),
+        enrollment=table(Enrollment),
+        username=User.USERNAME_FIELD,
+        stale=TOKEN_STALE,
+        match=TOKEN_MATCH,
+    )
+
+
+def scan_enrollment(*, key_hash: str, token: str, stale_before: Any) -> Any:
+    """(enrollment, user, token id, whether the token's "last used" is stale) of the bearer
+    of a valid API token and the shift whose code they scanned, or None: no valid token, no
+    volunteer profile, unknown code or not enrolled (the caller then looks the token up as
+    any API call does, and says why).
+
+    Scope: the caller's own enrollment only (the join on the token's account). The user is
+    an instance with only its id and username: what the check-in's audit event records.
+    """
+    from gongzhi.accounts.models import User
+
+    with hotsql.cursor() as cur:
+        cur.execute(scan_statement(), [stale_before, key_hash, True, token])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    user = instance(User, id=row[10], **{User.USERNAME_FIELD: row[11]})
+    return enrollment_of_row(row[:10], user_id=row[10]), user, row[12], bool(row[13])
 
 
 def checkin_statement() -> str:

@@ -39,8 +39,12 @@ from gongzhi.volunteers.models import (
     Shift,
     Volunteer,
 )
-from gongzhi.volunteers.selectors.attendance import checkin_enrollment, enrollment_of_row
-from gongzhi.volunteers.selectors.privacy import require_consent
+from gongzhi.volunteers.selectors.attendance import (
+    checkin_enrollment,
+    enrollment_of_row,
+    scan_enrollment,
+)
+from gongzhi.volunteers.selectors.privacy import consent_outdated, require_consent
 from gongzhi.volunteers.sqlrows import db_datetime, table
 
 
@@ -185,19 +189,36 @@ def enrollment_checkin_by_token(
 def enrollment_checkin_by_scan(
     *, key: str, token: str, method: str, at: dt.datetime | None = None
 ) -> Enrollment | None:
-    """A phone's scan on PostgreSQL, authenticated by its API token in the same statement:
-    the enrollment if this scan checked it in. None for anything else (no valid token, no
-    enrollment, a repeat, a refusal): nothing was done but the token's "last used", and the
-    caller looks the token up and takes `enrollment_checkin_by_token` to say why. Elsewhere
-    (SQLite: no function) always None."""
+    """A phone's scan authenticated by its API token in the enrollment's own look-up: the
+    enrollment if this scan checked it in (or found it checked in under the volunteer's
+    lock). None for anything else (no valid token, no enrollment, a repeat, a refusal seen
+    in the look-up): nothing was done but the token's "last used" (PostgreSQL), and the
+    caller looks the token up and takes `enrollment_checkin_by_token` to say why.
+
+    PostgreSQL: one statement, the check-in function. Elsewhere (SQLite): one read with the
+    token's conditions joined (`selectors.attendance.scan_enrollment`), then the claim in
+    the write turn with the token's stale "last used" riding it.
+    """
+    from gongzhi.accounts.apiauth import touch_later
     from gongzhi.accounts.models import ApiToken
 
-    if connection.vendor != "postgresql":
-        return None
     now = at or timezone.now()
-    row = _scan(key_hash=ApiToken.hash_key(key), user_id=None, token=token, method=method, now=now)
-    e, claimed = _scanned(row, now, method)
-    return e if claimed else None
+    key_hash = ApiToken.hash_key(key)
+    if connection.vendor == "postgresql":
+        row = _scan(key_hash=key_hash, user_id=None, token=token, method=method, now=now)
+        e, claimed = _scanned(row, now, method)
+        return e if claimed else None
+    found = scan_enrollment(
+        key_hash=key_hash, token=token, stale_before=db_datetime(now - TOKEN_TOUCH_INTERVAL)
+    )
+    if found is None:
+        return None
+    e, user, token_id, stale = found
+    if e.status != EnrollmentStatus.ENROLLED or e.checked_in_at or consent_outdated(e.volunteer):
+        return None
+    if stale:
+        touch_later(token_id, now)
+    return enrollment_checkin(actor=user, enrollment=e, method=method, at=now)
 
 
 # The function the migration volunteers/0007 creates: the token (or the session's user), the
