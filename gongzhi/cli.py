@@ -275,13 +275,18 @@ def _default_threads() -> int:
 
     On PostgreSQL a writing request spends a few milliseconds waiting for its commit to
     reach the disk, CPU-free: 8 threads a worker overlap those waits (check-in under load,
-    paired runs: 467 vs 259 and 315 vs 217 requests/s against 4). SQLite lets one writer
-    in at a time, so more threads only queue on its lock (p99 548 vs 177 ms): 4 there.
+    paired runs: 467 vs 259 and 315 vs 217 requests/s against 4). SQLite has no such wait
+    (the database is in the process) and lets one writer in at a time: a second thread only
+    contends for the GIL, which a SQLite call gives up at every step, and invalidates the
+    other connections' page caches. One thread a worker there (full city, 3 interleaved
+    rounds each: check-in CPU 1.63-1.69 ms a request against 1.93-2.0 ms with 2 threads
+    and 1.84-2.8 ms with 4; p99 27-64 ms against 40-54 and 56-64; docs/performance.md run
+    14); more concurrency on SQLite is more workers (GONGZHI_WORKERS).
     """
     from gongzhi.env import env_int, env_str
 
     postgres = env_str("DATABASE_URL").startswith("postgres")
-    return env_int("GONGZHI_THREADS", 8 if postgres else 4, minimum=1)
+    return env_int("GONGZHI_THREADS", 8 if postgres else 1, minimum=1)
 
 
 def build_parser() -> argparse.ArgumentParser:

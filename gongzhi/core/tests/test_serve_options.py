@@ -18,8 +18,8 @@ def _threads(monkeypatch: pytest.MonkeyPatch, url: str | None, threads: str | No
 
 def test_postgresql_serves_with_more_threads_than_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _threads(monkeypatch, "postgres://postgres@127.0.0.1:5432/x", None) == 8
-    assert _threads(monkeypatch, "sqlite:////tmp/x.sqlite3", None) == 4
-    assert _threads(monkeypatch, None, None) == 4  # the embedded default is SQLite
+    assert _threads(monkeypatch, "sqlite:////tmp/x.sqlite3", None) == 1
+    assert _threads(monkeypatch, None, None) == 1  # the embedded default is SQLite
 
 
 def test_gongzhi_threads_overrides_and_a_bad_value_stops_start_up(

@@ -208,3 +208,88 @@ def test_a_failing_deferred_write_is_dropped_and_the_transaction_goes_on(
         conn.flush_deferred()  # and the connection is not left inside a transaction
         conn.close()
     assert sorted(who for who, _at in _rows(path)) == ["later", "request"]
+
+
+def _waiter(path: str, monkeypatch: Any) -> tuple[Any, threading.Thread, list[Any]]:
+    """Another process's turn, held here by a second open of the lock file (a flock belongs
+    to its open file), and a thread waiting for it through `_flock` with an hour's fallback:
+    only the wake-up pipe can end its wait in time."""
+    import fcntl
+    import os
+
+    from gongzhi.core.sqlite import base
+
+    monkeypatch.setattr(base, "WAKE_FALLBACK_S", 3600.0)
+    holder = os.open(path + "-writelock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    waiting = os.open(path + "-writelock", os.O_RDWR)
+    wake = base._open_wake(path)
+    assert wake is not None
+    got: list[Any] = []
+
+    def wait() -> None:
+        base._flock(waiting, wake, time.monotonic() + 3600)
+        got.append("turn")
+
+    thread = threading.Thread(target=wait, daemon=True)
+    thread.start()
+    return holder, thread, got
+
+
+def test_a_process_waiting_for_the_turn_is_woken_when_it_ends_not_when_it_polls(
+    tmp_path, monkeypatch
+):
+    import fcntl
+
+    from gongzhi.core.sqlite import base
+
+    path = str(tmp_path / "wake.sqlite3")
+    holder, thread, got = _waiter(path, monkeypatch)
+    thread.join(0.3)
+    assert thread.is_alive() and not got  # still waiting: nothing ended the turn
+    fcntl.flock(holder, fcntl.LOCK_UN)
+    base._wake_others(base._open_wake(path))  # what a connection's end of turn does
+    thread.join(30)
+    assert got == ["turn"]
+
+
+def test_a_wake_up_nobody_waited_for_does_not_let_a_waiter_past_a_held_turn(tmp_path, monkeypatch):
+    import fcntl
+
+    from gongzhi.core.sqlite import base
+
+    path = str(tmp_path / "stale.sqlite3")
+    base._open_wake(path)
+    for _ in range(3):  # turns that ended while nobody waited
+        base._wake_others(base._open_wake(path))
+    holder, thread, got = _waiter(path, monkeypatch)
+    thread.join(0.3)
+    assert thread.is_alive() and not got  # woken, tried, waits again
+    fcntl.flock(holder, fcntl.LOCK_UN)
+    base._wake_others(base._open_wake(path))
+    thread.join(30)
+    assert got == ["turn"]
+
+
+def test_without_a_wake_up_pipe_another_processs_turn_is_still_waited_for_by_polling(
+    tmp_path, monkeypatch, django_db_blocker
+):
+    from gongzhi.core.sqlite import base
+
+    path = tmp_path / "nofifo.sqlite3"
+    (tmp_path / "nofifo.sqlite3-writewake").write_text("not a pipe")
+    assert base._open_wake(str(path)) is None
+    with django_db_blocker.unblock():
+        handler = _prepare(path, monkeypatch)
+        context = multiprocessing.get_context("spawn")
+        began = context.Event()
+        other = context.Process(
+            target=_hold_in_another_process, args=(str(path), began, f"sqlite:///{path}")
+        )
+        other.start()
+        assert began.wait(60), "the other process did not start writing"
+        _write(handler["default"], "this process")
+        handler["default"].close()
+        other.join(30)
+    assert other.exitcode == 0
+    assert [who for who, _at in _rows(path)] == ["other process", "this process"]

@@ -38,7 +38,7 @@ AND e.shift_id = s.id AND e.volunteer_id = v.id
 _SCAN_SQL = """
 SELECT e.id, e.shift_id, e.volunteer_id, e.status, e.checked_in_at, e.checked_out_at,
        e.checkin_method, s.starts_at, s.ends_at, v.consent_version,
-       u.id, u.{username}, t.id, {stale}
+       u.id, u."{username}", t.id, {stale}
 FROM {token} t
 CROSS JOIN {user} u
 CROSS JOIN {volunteer} v

@@ -315,6 +315,20 @@ def test_the_check_in_look_up_starts_from_the_volunteer_not_the_shifts_enrollmen
     assert any("(shift_id=? AND volunteer_id=?)" in step for step in plan), plan
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's join order")
+def test_a_scan_by_key_looks_up_by_unique_keys_only_from_the_token_on():
+    # Each step an index probe: the token by its key, its user, their volunteer profile, the
+    # shift by its code, the enrollment by the pair (never a shift's 2,000 enrollments).
+    from gongzhi.volunteers.selectors.attendance import scan_statement
+
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN QUERY PLAN " + scan_statement(), ["2026-01-01", "h", True, "code"])
+        plan = [row[-1] for row in cur.fetchall()]
+    assert len(plan) == 5 and all(step.startswith("SEARCH") for step in plan), plan
+    assert "(key_hash=?)" in plan[0] and "(user_id=?)" in plan[2], plan
+    assert "(shift_id=? AND volunteer_id=?)" in plan[4], plan
+
+
 def test_a_scan_by_key_checks_in_on_the_key_alone_and_leaves_anything_else_to_the_usual_path(
     phone,
 ):
