@@ -32,6 +32,9 @@ class Ctx:
     floor_database_url: str = ""
     seed: int = 2020
     quick: bool = False  # the smoke test: one round, tiny samples
+    # Whether a scenario after the current one reads the loaded city (the city's floor may
+    # empty it otherwise: cityfloor.release).
+    city_read_later: bool = True
 
     # --- plumbing -----------------------------------------------------------------------
     def save(self, path: Path) -> None:

@@ -236,10 +236,11 @@ def main(args: argparse.Namespace) -> int:
         ctx_file = workdir / "ctx.json"
         ctx.save(ctx_file)
         city_loaded = False
-        for s in chosen:
+        for i, s in enumerate(chosen):
+            ctx.city_read_later = any(later.needs_city for later in chosen[i + 1 :])
             if s.meta.get("floor_db") and not registry.first_missing(s.requires):
                 ctx.floor_database_url = dbs.create("floor")
-                ctx.save(ctx_file)
+            ctx.save(ctx_file)
             if s.needs_city and not city_loaded and not registry.first_missing(("city",)):
                 say("city fixture (not measured)")
                 fx = run_step("fixture:city", ctx, ctx_file)

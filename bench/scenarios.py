@@ -71,7 +71,9 @@ def _city_floor(ctx: Ctx) -> dict[str, Any]:
 
     before = json.loads((ctx.work / "city-before.json").read_text())
     dumps = cityfloor.dump(ctx.database_url, before, ctx.work / "city-rows")
+    released = not ctx.city_read_later and cityfloor.release(ctx.database_url, dumps)
     result = cityfloor.write_floor(ctx.floor_database_url, dumps)
+    result["released_city"] = released
     for d in dumps:
         if d.get("file"):
             Path(d["file"]).unlink()
