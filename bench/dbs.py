@@ -86,7 +86,9 @@ class BenchDatabases:
         for url in self.created:
             if self.vendor == "sqlite":
                 path = str(dj_database_url.parse(url)["NAME"])
-                for extra in ("", "-wal", "-shm", "-journal"):
+                # SQLite's own files, and the write turn's lock and wake-up pipe beside them
+                # (gongzhi/core/sqlite/base.py).
+                for extra in ("", "-wal", "-shm", "-journal", "-writelock", "-writewake"):
                     try:
                         os.unlink(path + extra)
                     except FileNotFoundError:

@@ -75,3 +75,21 @@ def test_scenario_names_are_unique_and_each_has_a_target_or_says_it_reports() ->
         assert s.checks, s.name
         if s.ratio_key:
             assert s.floor is not None, s.name
+
+
+def test_dropping_a_sqlite_bench_database_leaves_none_of_its_files(tmp_path: Path) -> None:
+    import os
+
+    import dj_database_url
+
+    from bench.dbs import BenchDatabases
+
+    dbs = BenchDatabases(tmp_path)
+    if dbs.vendor != "sqlite":
+        pytest.skip("a SQLite database's files")
+    url = dbs.create("drop")
+    path = str(dj_database_url.parse(url)["NAME"])
+    # Migrating it took write turns: the turn's lock file and wake-up pipe are there.
+    assert os.path.exists(path + "-writelock") and os.path.exists(path + "-writewake")
+    dbs.drop_all()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(os.path.basename(path))]
