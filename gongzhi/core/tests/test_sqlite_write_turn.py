@@ -137,10 +137,8 @@ def _hold_in_another_process(path: str, began: Any, monkeypatch_env: str) -> Non
     conn.close()
 
 
-def test_a_writer_in_another_process_is_waited_for_not_failed(
-    tmp_path, monkeypatch, django_db_blocker
-):
-    path = tmp_path / "processes.sqlite3"
+def _wait_for_another_process(path: Any, monkeypatch: Any, django_db_blocker: Any) -> None:
+    """Write here while another process holds the turn: both writes land, in that order."""
     with django_db_blocker.unblock():
         handler = _prepare(path, monkeypatch)
         context = multiprocessing.get_context("spawn")  # a clean process, as gunicorn's
@@ -155,6 +153,12 @@ def test_a_writer_in_another_process_is_waited_for_not_failed(
         other.join(30)
     assert other.exitcode == 0
     assert [who for who, _at in _rows(path)] == ["other process", "this process"]
+
+
+def test_a_writer_in_another_process_is_waited_for_not_failed(
+    tmp_path, monkeypatch, django_db_blocker
+):
+    _wait_for_another_process(tmp_path / "processes.sqlite3", monkeypatch, django_db_blocker)
 
 
 def test_a_deferred_write_rides_the_next_transaction_or_is_flushed_on_its_own(
@@ -279,17 +283,4 @@ def test_without_a_wake_up_pipe_another_processs_turn_is_still_waited_for_by_pol
     path = tmp_path / "nofifo.sqlite3"
     (tmp_path / "nofifo.sqlite3-writewake").write_text("not a pipe")
     assert base._open_wake(str(path)) is None
-    with django_db_blocker.unblock():
-        handler = _prepare(path, monkeypatch)
-        context = multiprocessing.get_context("spawn")
-        began = context.Event()
-        other = context.Process(
-            target=_hold_in_another_process, args=(str(path), began, f"sqlite:///{path}")
-        )
-        other.start()
-        assert began.wait(60), "the other process did not start writing"
-        _write(handler["default"], "this process")
-        handler["default"].close()
-        other.join(30)
-    assert other.exitcode == 0
-    assert [who for who, _at in _rows(path)] == ["other process", "this process"]
+    _wait_for_another_process(path, monkeypatch, django_db_blocker)
